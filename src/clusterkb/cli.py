@@ -1,0 +1,226 @@
+"""Command line: parse arguments, call one service, print its answer. No logic of its own.
+
+Exit codes: 0 ok, 1 validation failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import BuildValidationFailed, build, check
+from .describe import describe, render_text
+from .errors import ClusterkbError, InputError
+from .export import FORMATS as EXPORT_FORMATS
+from .export import export
+from .generate import write_generated
+from .labels import parse_langs
+from .namespaces import shorten
+from .progress import Progress
+from .queries import QueryLibrary, run_query
+from .results import FORMATS as RESULT_FORMATS
+from .results import render
+from .settings import Settings
+from .tour import run_tour
+from .validation import render_report, report_json
+from .workspace import open_knowledge_base
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    kwargs = {}
+    if args.root:
+        kwargs["root"] = Path(args.root).resolve()
+    if args.store:
+        kwargs["store"] = Path(args.store).resolve()
+    return Settings(**kwargs)
+
+
+def _params(items: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(
+                f"--param {item!r} is not NAME=VALUE", fix="write --param project=ACRONYM"
+            )
+        out[key.strip()] = value
+    return out
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    progress = Progress()
+    try:
+        _, report = build(_settings(args), validate_data=not args.no_validate, progress=progress)
+    except BuildValidationFailed as exc:
+        progress.done()
+        assert exc.report.validation is not None
+        sys.stdout.write(render_report(exc.report.validation, parse_langs(args.lang)))
+        sys.stdout.write("build stopped: fix the violations above; the store was not changed\n")
+        return 1
+    progress.done()
+    width = max(len(shorten(g)) for g in report.graphs)
+    for graph, n in sorted(report.graphs.items()):
+        print(f"{shorten(graph):<{width}}  {n:>9,}")
+    print(f"{'total':<{width}}  {report.total:>9,}")
+    if report.validation is not None:
+        v = report.validation
+        print(
+            f"validation: {len(v.violations)} violations, {len(v.warnings)} warnings "
+            f"({v.constraints} constraints)"
+        )
+    if report.inference is not None:
+        print(
+            f"inference: {report.inference.total:,} OWL 2 RL triples in "
+            f"{report.inference.rounds} rounds, {report.inference.schema_view:,} schema.org "
+            f"view triples; {report.search_keys:,} search keys"
+        )
+    print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = check(_settings(args), progress=Progress())
+    langs = parse_langs(args.lang)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps(report_json(report, langs), ensure_ascii=False, indent=1) + "\n"
+        )
+    else:
+        sys.stdout.write(render_report(report, langs))
+    return 0 if report.conforms else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    library = QueryLibrary(settings.queries_dir)
+    if args.list or not args.name:
+        for q in library:
+            params = " ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params)
+            print(f"{q.name:<24} {q.summary}" + (f"  [{params}]" if params else ""))
+        return 0
+    query = library.get(args.name)
+    store = open_knowledge_base(settings, Progress())
+    result = run_query(
+        store,
+        query,
+        _params(args.param),
+        parse_langs(args.lang),
+        include_contacts=args.include_contacts,
+    )
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = open_knowledge_base(settings, Progress())
+    data = export(
+        store,
+        args.format,
+        context_file=settings.context_file,
+        inferred=args.inferred,
+        include_contacts=args.include_contacts,
+    )
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = open_knowledge_base(settings, Progress())
+    desc = describe(store, args.ref, parse_langs(args.lang), include_contacts=args.include_contacts)
+    sys.stdout.write(render_text(desc))
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    for path in write_generated(_settings(args)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = open_knowledge_base(settings, Progress())
+    sys.stdout.write(run_tour(store, settings))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clusterkb", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"clusterkb {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="DIR", help="on-disk store (default: in memory)")
+    common.add_argument(
+        "--root", metavar="DIR", help="folder with ontology/, data/, ... (default: this repository)"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", parents=[common], help="load, validate, infer")
+    b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument("--lang", default="en", help="languages of messages, e.g. el,en")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", parents=[common], help="check the knowledge files")
+    v.add_argument("--lang", default="en", help="languages of messages, e.g. el,en")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", parents=[common], help="run a library query or a .rq file")
+    q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    q.add_argument("--lang", default="en", help="label languages in order, e.g. el,en")
+    q.add_argument("--format", choices=RESULT_FORMATS, default="table")
+    q.add_argument("--list", action="store_true", help="list the query library")
+    q.add_argument(
+        "--include-contacts",
+        action="store_true",
+        help="also read the personal-data (contacts) graphs",
+    )
+    q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("export", parents=[common], help="write the data in an RDF format or CSV")
+    e.add_argument("--format", choices=list(EXPORT_FORMATS), default="ttl")
+    e.add_argument("--inferred", action="store_true", help="include derived triples")
+    e.add_argument("--include-contacts", action="store_true", help="include personal data")
+    e.add_argument("-o", "--output", metavar="FILE")
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("describe", parents=[common], help="show everything about one thing")
+    d.add_argument("ref", help="IRI, prefixed name (id:project/...) or slug")
+    d.add_argument("--lang", default="en")
+    d.add_argument("--include-contacts", action="store_true")
+    d.set_defaults(func=cmd_describe)
+
+    g = sub.add_parser(
+        "generate",
+        parents=[common],
+        help="regenerate derived knowledge files (countries, JSON-LD context)",
+    )
+    g.set_defaults(func=cmd_generate)
+
+    t = sub.add_parser("tour", parents=[common], help="a short tour of answers")
+    t.set_defaults(func=cmd_tour)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ClusterkbError as exc:
+        sys.stderr.write(f"clusterkb: error: {exc}\n")
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""The repository: one interface over the triple store, so services never touch the engine.
+
+`EmbeddedStore` wraps pyoxigraph (in memory, or on disk in a folder). A remote SPARQL 1.1 store
+can stand behind the same protocol; services only see `Repository`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .knowledge import is_public_graph
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class SelectResult:
+    """A SPARQL SELECT answer: the projected variables and one dict per solution."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]]
+
+
+class Repository(Protocol):
+    def graphs(self) -> list[str]: ...
+
+    def count(self, graph: str | None = None) -> int: ...
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> int: ...
+
+    def add(self, graph: str, triples: Iterable[ox.Triple]) -> int: ...
+
+    def drop_graph(self, graph: str) -> None: ...
+
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> SelectResult: ...
+
+    def construct(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> list[ox.Triple]: ...
+
+    def ask(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> bool: ...
+
+    def quads(self, graphs: Sequence[str]) -> Iterator[ox.Quad]: ...
+
+    def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]: ...
+
+    def match(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graphs: Sequence[str],
+    ) -> Iterator[ox.Quad]: ...
+
+
+class EmbeddedStore:
+    """pyoxigraph store; `graphs` arguments restrict a query's dataset to those named graphs."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._store = ox.Store(str(path))
+            except OSError as exc:
+                raise InputError(
+                    f"cannot open the store: {exc}",
+                    fix="another clusterkb process may be using it; stop it or use another --store",
+                    path=path,
+                ) from exc
+        else:
+            self._store = ox.Store()
+
+    # -- graphs -------------------------------------------------------------------------------
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def public_graphs(self) -> list[str]:
+        return [g for g in self.graphs() if is_public_graph(g)]
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> int:
+        """Swap a graph's content in one step, so a failed parse never empties a graph."""
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in set(triples)]
+        self.drop_graph(graph)
+        self._store.add_graph(g)
+        self._store.extend(quads)
+        return len(quads)
+
+    def add(self, graph: str, triples: Iterable[ox.Triple]) -> int:
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in set(triples)]
+        if not self._store.contains_named_graph(g):
+            self._store.add_graph(g)
+        self._store.extend(quads)
+        return len(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+
+    # -- queries ------------------------------------------------------------------------------
+    def _run(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None,
+        graphs: Sequence[str] | None,
+    ) -> object:
+        kwargs: dict[str, object] = {}
+        if graphs is not None:
+            named = [ox.NamedNode(g) for g in graphs]
+            kwargs["default_graph"] = named or [ox.NamedNode("urn:clusterkb:empty")]
+            kwargs["named_graphs"] = named
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+        try:
+            return self._store.query(query, **kwargs)
+        except SyntaxError as exc:
+            raise InputError(
+                f"SPARQL syntax error: {exc.msg}",
+                line=exc.lineno,
+                column=exc.offset,
+                path="query",
+                fix="correct the query text at that position",
+            ) from exc
+
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> SelectResult:
+        solutions = self._run(query, bindings, graphs)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise InputError("expected a SELECT query", fix="use SELECT, or the export command")
+        variables = [v.value for v in solutions.variables]
+        rows = []
+        for sol in solutions:
+            row = {}
+            for v in variables:
+                term = sol[v]
+                if term is not None:
+                    row[v] = term
+            rows.append(row)
+        return SelectResult(variables, rows)
+
+    def construct(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> list[ox.Triple]:
+        triples = self._run(query, bindings, graphs)
+        if not isinstance(triples, ox.QueryTriples):
+            raise InputError("expected a CONSTRUCT or DESCRIBE query")
+        return list(triples)
+
+    def ask(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> bool:
+        answer = self._run(query, bindings, graphs)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise InputError("expected an ASK query")
+        return bool(answer)
+
+    def raw_query(
+        self,
+        query: str,
+        bindings: Mapping[str, Term] | None = None,
+        graphs: Sequence[str] | None = None,
+    ) -> object:
+        return self._run(query, bindings, graphs)
+
+    def quads(self, graphs: Sequence[str]) -> Iterator[ox.Quad]:
+        return self.match(None, None, None, graphs)
+
+    def match(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graphs: Sequence[str],
+    ) -> Iterator[ox.Quad]:
+        for g in graphs:
+            yield from self._store.quads_for_pattern(subject, predicate, obj, ox.NamedNode(g))
+
+    def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]:
+        return [
+            q.object
+            for q in self.match(ox.NamedNode(subject), ox.NamedNode(predicate), None, graphs)
+        ]
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
