@@ -73,8 +73,12 @@ def measure(n: int, exports: bool) -> dict[str, object]:
 
 
 def table(r: dict) -> str:
-    lines = [f"### N = {r['n']:,} projects ({r['triples']:,} triples)", "",
-             "| step | seconds | note |", "| --- | ---: | --- |"]
+    lines = [
+        f"### N = {r['n']:,} projects ({r['triples']:,} triples)",
+        "",
+        "| step | seconds | note |",
+        "| --- | ---: | --- |",
+    ]
     for key in ("generate_s", "load_s", "validate_s", "infer_s", "search_s", "build_s"):
         if key in r:
             note = "load + validate + infer + search keys" if key == "build_s" else ""
@@ -113,9 +117,11 @@ def main() -> int:
         print(f"| {r['n']:,} | {r['build_s']:.1f} | {r['rss_gib']:.2f} | {name} | {sec:.3f} |")
     big = results[-1]
     slow = max(v[0] for v in big["queries"].values())
-    print(f"\ntargets at N={big['n']:,}: build {big['build_s']:.1f}s (≤ {TARGETS['build_s']}), "
-          f"RSS {big['rss_gib']:.2f} GiB (≤ {TARGETS['rss_gib']}), slowest query {slow:.3f}s "
-          f"(≤ {TARGETS['query_s']})")
+    print(
+        f"\ntargets at N={big['n']:,}: build {big['build_s']:.1f}s (≤ {TARGETS['build_s']}), "
+        f"RSS {big['rss_gib']:.2f} GiB (≤ {TARGETS['rss_gib']}), slowest query {slow:.3f}s "
+        f"(≤ {TARGETS['query_s']})"
+    )
     return 0
 
 

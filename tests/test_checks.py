@@ -22,7 +22,8 @@ def test_check_finds_nothing(path: Path, kb: EmbeddedStore) -> None:
     q = parse_query_file(path)
     rows = kb.select(q.text, graphs=query_graphs(kb)).rows
     assert rows == [], f"{q.summary}: " + "; ".join(
-        " ".join(t.value for t in row.values()) for row in rows[:10])
+        " ".join(t.value for t in row.values()) for row in rows[:10]
+    )
 
 
 def test_translation_check_catches_a_missing_translation() -> None:
@@ -34,8 +35,13 @@ def test_translation_check_catches_a_missing_translation() -> None:
     owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    store.add(onto, [ox.Triple(term, rdf_type, owl_class),
-                     ox.Triple(term, label, ox.Literal("thing", language="en"))])
+    store.add(
+        onto,
+        [
+            ox.Triple(term, rdf_type, owl_class),
+            ox.Triple(term, label, ox.Literal("thing", language="en")),
+        ],
+    )
     q = parse_query_file(ROOT / "queries" / "checks" / "ontology-translation-missing-violation.rq")
     rows = store.select(q.text, graphs=[onto]).rows
     # 11 languages x (label, definition) minus the one English label present

@@ -15,14 +15,21 @@ from clusterkb.export import FORMATS, export, export_graphs, read_csv
 from clusterkb.settings import Settings
 from clusterkb.store import EmbeddedStore
 
-RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld",
-                 "nq": "nquads", "trig": "trig"}
+RDFLIB_FORMAT = {
+    "ttl": "turtle",
+    "nt": "nt",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "nq": "nquads",
+    "trig": "trig",
+}
 
 
 def expected_graph(kb: EmbeddedStore, **kwargs: bool) -> rdflib.Graph:
     g = rdflib.Graph()
-    data = ox.serialize([q.triple for q in kb.quads(export_graphs(kb, **kwargs))],
-                        format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(
+        [q.triple for q in kb.quads(export_graphs(kb, **kwargs))], format=ox.RdfFormat.N_TRIPLES
+    )
     g.parse(data=data.decode("utf-8"), format="nt")
     return g
 
@@ -60,9 +67,11 @@ def test_jsonld_reads_as_plain_json_and_pyld_agrees(kb: EmbeddedStore, settings:
     doc = json.loads(export(kb, "jsonld", context_file=settings.context_file))
     assert isinstance(doc["@context"], dict), "the context must be inline, never a remote URL"
     nodes = {n["id"]: n for n in doc["@graph"]}
-    project = nodes["id:project/alpine-space-2014-2020--s3-4alpclusters"]
+    project = nodes["https://w3id.org/clusterkb/id/project/alpine-space-2014-2020--s3-4alpclusters"]
     assert project["acronym"] == "S3-4AlpClusters"
-    assert project["label"]["de"].startswith("Smart Specialisation")
+    assert project["label"]["en"].startswith("Smart Specialisation Strategies")
+    amount = nodes["https://w3id.org/clusterkb/id/amount/alpine-space-2014-2020--s3-4alpclusters--erdf"]
+    assert amount["value"] == "1929500" and amount["rawValue"] == "1.929.500,00"
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": _no_remote})
     g = rdflib.Graph().parse(data=nquads, format="nt")
     assert isomorphic(g, expected_graph(kb))
@@ -72,8 +81,9 @@ def test_contacts_are_left_out_unless_asked(kb: EmbeddedStore, settings: Setting
     public = export(kb, "nq", context_file=settings.context_file).decode("utf-8")
     assert "attica.gr" not in public and "krejsova" not in public
     assert "graph/contacts/" not in public
-    private = export(kb, "nq", context_file=settings.context_file,
-                     include_contacts=True).decode("utf-8")
+    private = export(kb, "nq", context_file=settings.context_file, include_contacts=True).decode(
+        "utf-8"
+    )
     assert "mailto:krejsova@rra.cz" in private
 
 

@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def to_rdflib(store: EmbeddedStore, graphs: list[str]) -> rdflib.Graph:
     g = rdflib.Graph()
     for q in store.quads(graphs):
-        g.add((_term_to_rdflib(q.subject), _term_to_rdflib(q.predicate),
-               _term_to_rdflib(q.object)))
+        g.add((_term_to_rdflib(q.subject), _term_to_rdflib(q.predicate), _term_to_rdflib(q.object)))
     return g
 
 
@@ -72,8 +71,9 @@ def test_same_entailments_as_owlrl_on_generated_data(tmp_path: Path, settings: S
     assert mine == theirs
 
 
-def test_inference_reaches_a_fixpoint_and_is_idempotent(kb: EmbeddedStore,
-                                                         settings: Settings) -> None:
+def test_inference_reaches_a_fixpoint_and_is_idempotent(
+    kb: EmbeddedStore, settings: Settings
+) -> None:
     before = kb.count(INFERRED_OWL.value)
     report = infer(kb, settings.rules_dir)
     assert kb.count(INFERRED_OWL.value) == before
@@ -92,15 +92,19 @@ def test_schema_org_view(kb: EmbeddedStore) -> None:
     assert {r["start"].value for r in rows} == {"2016-01-11"}
     assert {r["end"].value for r in rows} == {"2019-04-30"}
     assert any(r["name"].language == "en" for r in rows)
-    grant = kb.select(f"""PREFIX schema: <{SCHEMA}>
+    grant = kb.select(
+        f"""PREFIX schema: <{SCHEMA}>
     SELECT ?value ?currency ?funderName ?funderAlt WHERE {{
       ?g a schema:MonetaryGrant ; schema:fundedItem ?p ; schema:funder ?f ;
          schema:amount ?a .
       ?a schema:value ?value ; schema:currency ?currency .
       ?f schema:name ?funderName ; schema:alternateName ?funderAlt .
       ?p schema:alternateName "S3-4AlpClusters" .
-    }}""", graphs=None).rows
-    assert [(r["value"].value, r["currency"].value, r["funderName"].value, r["funderAlt"].value)
-            for r in grant] == [("1929500.00", "EUR", "European Regional Development Fund",
-                                 "ERDF")]
+    }}""",
+        graphs=None,
+    ).rows
+    assert [
+        (r["value"].value, r["currency"].value, r["funderName"].value, r["funderAlt"].value)
+        for r in grant
+    ] == [("1929500.00", "EUR", "European Regional Development Fund", "ERDF")]
     assert kb.count(INFERRED_SCHEMA.value) > 100

@@ -16,14 +16,25 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = QueryLibrary(ROOT / "queries")
 CASES = sorted((ROOT / "tests" / "queries").glob("*/*.json"))
 REQUIRED = {
-    "projects", "project-partners", "project-funding", "programme-budgets",
-    "organisation-projects", "repeat-partners", "partners-by-country", "country-collaboration",
-    "projects-by-theme", "events", "timeline", "search", "provenance", "label-coverage",
+    "projects",
+    "project-partners",
+    "project-funding",
+    "programme-budgets",
+    "organisation-projects",
+    "repeat-partners",
+    "partners-by-country",
+    "country-collaboration",
+    "projects-by-theme",
+    "events",
+    "timeline",
+    "search",
+    "provenance",
+    "label-coverage",
 }
 
 
 def test_library_holds_every_required_query() -> None:
-    assert REQUIRED <= set(LIBRARY.names())
+    assert set(LIBRARY.names()) >= REQUIRED
 
 
 def test_every_query_has_at_least_one_case() -> None:
@@ -43,8 +54,7 @@ def test_query_is_documented(name: str) -> None:
 @pytest.mark.parametrize("name", LIBRARY.names())
 def test_declared_columns_are_the_real_columns(name: str, kb: EmbeddedStore) -> None:
     q = LIBRARY.get(name)
-    params = q.examples[0] if q.examples else {
-        p.name: "x" for p in q.params if p.required}
+    params = q.examples[0] if q.examples else {p.name: "x" for p in q.params if p.required}
     result = run_query(kb, q, params)
     assert result.variables == q.columns
 

@@ -41,16 +41,19 @@ def ontology_graph() -> rdflib.Graph:
 
 
 @cache
-def constraints():  # noqa: ANN201 - a cached tuple of CompiledConstraint
+def constraints():
     return tuple(compile_shapes(shapes_graph()))
 
 
 def ours(data_files: list[Path]) -> set[Key]:
     store = EmbeddedStore()
-    store.replace_graph("https://w3id.org/clusterkb/graph/ontology",
-                        [t for p in ONTOLOGY_FILES for t in parse_file(p)])
-    store.replace_graph("https://w3id.org/clusterkb/graph/case",
-                        [t for p in data_files for t in parse_file(p)])
+    store.replace_graph(
+        "https://w3id.org/clusterkb/graph/ontology",
+        [t for p in ONTOLOGY_FILES for t in parse_file(p)],
+    )
+    store.replace_graph(
+        "https://w3id.org/clusterkb/graph/case", [t for p in data_files for t in parse_file(p)]
+    )
     report = validate(store, constraints())
     return {(r.focus, r.path, r.severity, r.shape, r.message(["en"])) for r in report.results}
 
@@ -59,19 +62,31 @@ def reference(data_files: list[Path]) -> set[Key]:
     data = rdflib.Graph()
     for p in data_files:
         data.parse(p)
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(),
-                                    inference="none", advanced=True)
+    _, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+    )
     out = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(r, SH.resultPath)
         shape = report.value(r, SH.sourceShape)
-        messages = [m for m in report.objects(r, SH.resultMessage)
-                    if isinstance(m, rdflib.Literal) and m.language == "en"]
-        out.add((str(report.value(r, SH.focusNode)),
-                 str(path) if isinstance(path, rdflib.URIRef) else None,
-                 str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
-                 str(shape) if isinstance(shape, rdflib.URIRef) else None,
-                 str(messages[0]) if messages else ""))
+        messages = [
+            m
+            for m in report.objects(r, SH.resultMessage)
+            if isinstance(m, rdflib.Literal) and m.language == "en"
+        ]
+        out.add(
+            (
+                str(report.value(r, SH.focusNode)),
+                str(path) if isinstance(path, rdflib.URIRef) else None,
+                str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                str(shape) if isinstance(shape, rdflib.URIRef) else None,
+                str(messages[0]) if messages else "",
+            )
+        )
     return out
 
 
@@ -82,8 +97,11 @@ def expected(case: Path) -> set[Key]:
 
 def test_every_node_shape_has_a_case() -> None:
     g = shapes_graph()
-    node_shapes = {str(s).rsplit("#", 1)[-1] for s in g.subjects(RDF.type, SH.NodeShape)
-                   if isinstance(s, rdflib.URIRef)}
+    node_shapes = {
+        str(s).rsplit("#", 1)[-1]
+        for s in g.subjects(RDF.type, SH.NodeShape)
+        if isinstance(s, rdflib.URIRef)
+    }
     assert len(node_shapes) >= 20, "the shapes glob found too few node shapes"
     assert node_shapes <= {c.name for c in CASES}
 
@@ -116,9 +134,12 @@ def test_curated_data_conforms_and_pyshacl_agrees(settings: Settings) -> None:
 def test_unsupported_feature_is_refused() -> None:
     from clusterkb.errors import InputError
 
-    g = rdflib.Graph().parse(data="""
+    g = rdflib.Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
-        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""", format="turtle")
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""",
+        format="turtle",
+    )
     with pytest.raises(InputError, match="does not compile"):
         compile_shapes(g)
 

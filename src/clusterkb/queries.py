@@ -269,7 +269,8 @@ def add_labels(
                 lab = label_of(row[var])
                 if lab is not None:
                     row[col] = lab
-    return SelectResult(variables, result.rows)
+    labelled = {v: c for v, c in query.labels.items() if v in variables and c in variables}
+    return SelectResult(variables, result.rows, labelled)
 
 
 def run_query(

@@ -29,9 +29,14 @@ def _human(term: Term | None) -> str:
 
 
 def to_table(result: SelectResult) -> str:
-    cols = result.variables
-    cells = [[_human(row.get(c)) for c in cols] for row in result.rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+    """People read labels: an IRI column with a label column is shown as that label alone."""
+    label_cols = {col: var for var, col in result.labelled.items()}
+    cols = [c for c in result.variables if c not in result.labelled]
+    cells = [
+        [_human(row.get(c) or row.get(label_cols.get(c, ""))) for c in cols] for row in result.rows
+    ]
+    headers = [label_cols.get(c, c) for c in cols]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(headers)]
     widths = [min(w, 60) for w in widths]
 
     def line(values: list[str]) -> str:
@@ -41,7 +46,7 @@ def to_table(result: SelectResult) -> str:
             out.append(v.ljust(w))
         return "  ".join(out).rstrip()
 
-    lines = [line(cols), line(["-" * w for w in widths])]
+    lines = [line(headers), line(["-" * w for w in widths])]
     lines += [line(r) for r in cells]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

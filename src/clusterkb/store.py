@@ -6,8 +6,9 @@ can stand behind the same protocol; services only see `Repository`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,32 @@ class SelectResult:
 
     variables: list[str]
     rows: list[dict[str, Term]]
+    # IRI column -> the column holding its label (filled by the query library's label service)
+    labelled: dict[str, str] = field(default_factory=dict)
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_bindings(query: str, bindings: Mapping[str, Term]) -> str:
+    """Bind parameters with a VALUES block opening the query's WHERE group.
+
+    The terms are written by the RDF library in N-Triples syntax (escaped), so a value can never
+    change the query's structure. Unlike SEP-0007 substitution, an absent optional parameter
+    simply stays unbound, so `!BOUND(?param) || ...` works, and the parameter need not be
+    projected.
+    """
+    # blank out comment lines (same length, so positions still match the original text)
+    code = "\n".join(
+        " " * len(line) if line.lstrip().startswith("#") else line for line in query.split("\n")
+    )
+    match = _WHERE.search(code) or re.search(r"\{", code)
+    if match is None:
+        raise InputError("the query has no WHERE group to bind parameters in", path="query")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return query[: match.end()] + block + query[match.end() :]
 
 
 class Repository(Protocol):
@@ -139,7 +166,7 @@ class EmbeddedStore:
         else:
             kwargs["use_default_graph_as_union"] = True
         if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+            query = with_bindings(query, bindings)
         try:
             return self._store.query(query, **kwargs)
         except SyntaxError as exc:
