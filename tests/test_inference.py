@@ -106,5 +106,5 @@ def test_schema_org_view(kb: EmbeddedStore) -> None:
     assert [
         (r["value"].value, r["currency"].value, r["funderName"].value, r["funderAlt"].value)
         for r in grant
-    ] == [("1929500.00", "EUR", "European Regional Development Fund", "ERDF")]
+    ] == [("1929500", "EUR", "European Regional Development Fund", "ERDF")]
     assert kb.count(INFERRED_SCHEMA.value) > 100

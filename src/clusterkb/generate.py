@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pycountry
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF
 
@@ -20,16 +21,23 @@ from .settings import Settings
 
 # Languages of the sources and of our users; pycountry ships ISO 3166 names in all of them.
 COUNTRY_LABEL_LANGS = ("en", "el", "de", "pl", "cs", "fr", "it", "es", "sl", "hu", "sk")
-_COUNTRY_IRI = re.compile(re.escape(COUNTRY) + r"([A-Z]{3})\b")
+_COUNTRY_IRI = re.compile(re.escape(COUNTRY) + r"([A-Z]{3})")
 
 
 def countries_used(settings: Settings) -> list[str]:
     """ISO alpha-3 codes of every authority country IRI the curated data mentions."""
+    from .loader import parse_file
+
     codes: set[str] = set()
     for path in sorted(settings.data_dir.rglob("*.ttl")):
         if path.name == "countries.ttl":
             continue
-        codes.update(_COUNTRY_IRI.findall(path.read_text(encoding="utf-8")))
+        for triple in parse_file(path):
+            for term in (triple.subject, triple.object):
+                if isinstance(term, ox.NamedNode):
+                    match = _COUNTRY_IRI.fullmatch(term.value)
+                    if match:
+                        codes.add(match.group(1))
     return sorted(codes)
 
 
@@ -108,7 +116,7 @@ def context_json(settings: Settings) -> str:
             ctx[local] = {"@id": f"ckb:{local}", "@type": "@id"}
         elif rng is not None and str(rng).startswith(XSD) and str(rng) != XSD + "string":
             # typed values read as plain JSON strings ("value": "2521964")
-            ctx[local] = {"@id": f"ckb:{local}", "@type": f"xsd:{str(rng)[len(XSD):]}"}
+            ctx[local] = {"@id": f"ckb:{local}", "@type": f"xsd:{str(rng)[len(XSD) :]}"}
         else:
             ctx[local] = f"ckb:{local}"
     return json.dumps({"@context": ctx}, ensure_ascii=False, indent=2) + "\n"
