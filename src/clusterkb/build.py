@@ -66,7 +66,7 @@ def build_into(
         t0 = time.perf_counter()
         progress("validating")
         constraints = compile_shapes(load_shapes(_shape_files(files)))
-        report.validation = validate(store, constraints)
+        report.validation = validate(store, constraints, per_source=True)
         report.timings["validate"] = time.perf_counter() - t0
         if not report.validation.conforms:
             raise BuildValidationFailed(report)
@@ -168,4 +168,4 @@ def check(settings: Settings, progress: Progress = _quiet) -> ValidationReport:
     progress(f"loading {len(files)} knowledge files")
     load_files(store, files)
     progress("validating")
-    return validate(store, compile_shapes(load_shapes(_shape_files(files))))
+    return validate(store, compile_shapes(load_shapes(_shape_files(files))), per_source=True)

@@ -22,7 +22,7 @@ from rdflib.namespace import SH, XSD
 
 from .errors import InputError
 from .labels import pick
-from .namespaces import BUILD_GRAPH, INFERRED_PREFIX, SHAPES_GRAPH
+from .namespaces import BUILD_GRAPH, GRAPH, INFERRED_PREFIX, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from .store import EmbeddedStore
 
 VALUE_COMPONENTS = {
@@ -102,6 +102,7 @@ class ValidationResult:
     shape: str | None  # None where the reporting shape is a blank node
     component: str
     messages: tuple[tuple[str, str], ...]
+    graph: str | None = None  # the source graph validated, when sources are validated apart
 
     def message(self, langs: Sequence[str] = ("en",)) -> str:
         literals = [
@@ -170,6 +171,9 @@ def _term(node: rdflib.term.Node) -> str:
     )
 
 
+SCOPE = "?_scope"
+
+
 class _Compiler:
     def __init__(self, g: rdflib.Graph) -> None:
         self.g = g
@@ -193,15 +197,22 @@ class _Compiler:
 
     def targets(self, shapes: Iterable[rdflib.term.Node]) -> str | None:
         parts = []
+        # Focus nodes are those the scope graph itself types or states; SCOPE becomes one
+        # graph's IRI when each source is validated on its own, or ?_scope (any graph).
         for shape in shapes:
             for c in self.g.objects(shape, SH.targetClass):
-                parts.append(f"{{ ?this rdf:type/rdfs:subClassOf* <{c}> }}")
+                parts.append(
+                    f"{{ GRAPH {SCOPE} {{ ?this rdf:type ?_type }} ?_type rdfs:subClassOf* <{c}> }}"
+                )
             for n in self.g.objects(shape, SH.targetNode):
-                parts.append(f"{{ VALUES ?this {{ {_term(n)} }} }}")
+                parts.append(
+                    f"{{ VALUES ?this {{ {_term(n)} }} "
+                    f"FILTER EXISTS {{ GRAPH {SCOPE} {{ ?this ?_p ?_o }} }} }}"
+                )
             for p in self.g.objects(shape, SH.targetSubjectsOf):
-                parts.append(f"{{ ?this <{p}> ?_t }}")
+                parts.append(f"{{ GRAPH {SCOPE} {{ ?this <{p}> ?_t }} }}")
             for p in self.g.objects(shape, SH.targetObjectsOf):
-                parts.append(f"{{ ?_t <{p}> ?this }}")
+                parts.append(f"{{ GRAPH {SCOPE} {{ ?_t <{p}> ?this }} }}")
         if not parts:
             return None
         return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
@@ -441,17 +452,25 @@ def _value_str(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | N
     return term.value
 
 
-def validate(
+TYPES_GRAPH = GRAPH + "validation/types"
+
+
+def context_graphs(graphs: Sequence[str]) -> list[str]:
+    """Graphs every source is validated with: the ontology and the reference vocabularies."""
+    return [g for g in graphs if g == ONTOLOGY_GRAPH.value or g.startswith(GRAPH + "vocab/")]
+
+
+def _run(
     store: EmbeddedStore,
     constraints: Sequence[CompiledConstraint],
-    graphs: Sequence[str] | None = None,
-) -> ValidationReport:
-    graphs = list(graphs) if graphs is not None else data_graphs(store)
-    report = ValidationReport(constraints=len(constraints))
-    seen: set[ValidationResult] = set()
+    graphs: list[str],
+    scope: str | None,
+    seen: set[ValidationResult],
+    report: ValidationReport,
+) -> None:
     for c in constraints:
-        result = store.select(c.query, graphs=graphs)
-        for row in result.rows:
+        query = c.query if scope is None else c.query.replace(SCOPE, f"<{scope}>")
+        for row in store.select(query, graphs=graphs).rows:
             focus = row.get("this")
             if focus is None:
                 continue
@@ -463,12 +482,55 @@ def validate(
                 shape=c.shape,
                 component=c.component,
                 messages=c.messages,
+                graph=scope,
             )
             if vr not in seen:
                 seen.add(vr)
                 report.results.append(vr)
+
+
+def validate(
+    store: EmbeddedStore,
+    constraints: Sequence[CompiledConstraint],
+    graphs: Sequence[str] | None = None,
+    *,
+    per_source: bool = False,
+) -> ValidationReport:
+    """Validate `graphs` (default: every data graph) as one dataset, or each graph on its own.
+
+    Per source, each graph is checked together with the ontology, the reference vocabularies
+    and the types every graph asserts (so a reference to a thing described elsewhere is
+    understood), but never with another source's claims: two sources that disagree are each
+    valid; their disagreement is a conflict to show, not an error.
+    """
+    graphs = list(graphs) if graphs is not None else data_graphs(store)
+    report = ValidationReport(constraints=len(constraints))
+    seen: set[ValidationResult] = set()
+    if not per_source:
+        _run(store, constraints, graphs, None, seen, report)
+    else:
+        types = store.construct(
+            "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
+            graphs=[g for g in graphs if g != ONTOLOGY_GRAPH.value],
+        )
+        store.replace_graph(TYPES_GRAPH, types)
+        try:
+            context = context_graphs(graphs)
+            for scope in graphs:
+                if scope == ONTOLOGY_GRAPH.value:
+                    continue
+                dataset = sorted({scope, TYPES_GRAPH, *context})
+                _run(store, constraints, dataset, scope, seen, report)
+        finally:
+            store.drop_graph(TYPES_GRAPH)
     report.results.sort(
-        key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.value or "")
+        key=lambda r: (
+            r.severity != "Violation",
+            r.graph or "",
+            r.focus,
+            r.path or "",
+            r.value or "",
+        )
     )
     return report
 
@@ -480,7 +542,8 @@ def render_report(report: ValidationReport, langs: Sequence[str]) -> str:
     for r in report.results:
         where = shorten(r.focus) + (f" {shorten(r.path)}" if r.path else "")
         value = f" = {r.value!r}" if r.value is not None and r.value != r.focus else ""
-        lines.append(f"{r.severity.upper():9} {where}{value}\n          {r.message(langs)}")
+        source = f"  [{shorten(r.graph)}]" if r.graph else ""
+        lines.append(f"{r.severity.upper():9} {where}{value}{source}\n          {r.message(langs)}")
     lines.append(
         f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s) "
         f"from {report.constraints} constraints: "
