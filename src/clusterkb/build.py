@@ -147,14 +147,12 @@ class BuildValidationFailed(ValidationFailed):
 
 def is_stale(store: EmbeddedStore, settings: Settings) -> bool:
     """True when any knowledge file changed, appeared or vanished since the store was built."""
-    recorded = {}
-    rows = store.select(
-        "SELECT ?f ?h WHERE { GRAPH <" + BUILD_GRAPH.value + "> { ?b <" + PROV + "used> ?f . "
-        "?f <" + CKB + "sha256> ?h } }",
-        graphs=None,
-    )
-    for row in rows.rows:
-        recorded[row["f"].value] = row["h"].value
+    recorded: dict[str, str] = {}
+    used = ox.NamedNode(PROV + "used")
+    sha = ox.NamedNode(CKB + "sha256")
+    for q in store.match(None, used, None, [BUILD_GRAPH.value]):
+        for h in store.match(q.object, sha, None, [BUILD_GRAPH.value]):
+            recorded[q.object.value] = h.object.value
     if not recorded:
         return True
     current = {kf.path.resolve().as_uri(): kf.digest() for kf in knowledge_files(settings)}

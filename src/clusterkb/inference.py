@@ -61,6 +61,7 @@ def infer(store: EmbeddedStore, rules_dir: Path) -> InferenceReport:
     owl_rules = load_rules(rules_dir / "owl-rl")
     store.drop_graph(INFERRED_OWL.value)
     store.drop_graph(INFERRED_SCHEMA.value)
+    store.add(INFERRED_OWL.value, [])  # exists from the start, so rules see one stable dataset
     graphs = [*source_graphs(store), INFERRED_OWL.value]
     for round_no in range(1, MAX_ROUNDS + 1):
         new = 0

@@ -52,5 +52,8 @@ def knowledge_files(settings: Settings) -> list[KnowledgeFile]:
 
 
 def is_public_graph(graph: str) -> bool:
-    """Graphs anyone may read: everything but personal data and the build bookkeeping."""
-    return not graph.startswith(CONTACTS_PREFIX) and graph != GRAPH + "build"
+    """Graphs anyone may read: everything but personal data, the shapes and the build record."""
+    return not graph.startswith(CONTACTS_PREFIX) and graph not in (
+        GRAPH + "build",
+        SHAPES_GRAPH.value,
+    )

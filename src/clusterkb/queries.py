@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .labels import pick
-from .namespaces import BUILD_GRAPH, PREFIXES, RDFS, SHAPES_GRAPH, SKOS
+from .namespaces import PREFIXES, RDFS, SKOS
 from .search import search_key
 from .store import EmbeddedStore, SelectResult, Term
 
@@ -226,14 +226,10 @@ def bind(query: LibraryQuery, values: Mapping[str, str]) -> dict[str, Term]:
 
 def query_graphs(store: EmbeddedStore, include_contacts: bool = False) -> list[str]:
     """The dataset library queries see: public graphs, plus personal data only when asked."""
-    out = []
-    for g in store.graphs():
-        if g in (SHAPES_GRAPH.value, BUILD_GRAPH.value):
-            continue
-        if not include_contacts and g.startswith(PREFIXES["graph"] + "contacts/"):
-            continue
-        out.append(g)
-    return out
+    graphs = store.public_graphs()
+    if include_contacts:
+        graphs += [g for g in store.graphs() if g.startswith(PREFIXES["graph"] + "contacts/")]
+    return graphs
 
 
 _LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel")

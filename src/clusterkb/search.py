@@ -1,6 +1,6 @@
 """Search keys: labels folded so that case, accents and script do not matter.
 
-"patron" must find "Πατρών" and "usti" must find "Ústecký": each label is transliterated to
+"patron" must find "Πατρών" and "usti" must find "Ústí": each label is transliterated to
 Latin (anyascii), stripped of accents and lower-cased once at build time, and the user's text
 goes through the same function before it is bound into the search query.
 """

@@ -100,14 +100,23 @@ class Repository(Protocol):
 
 
 class EmbeddedStore:
-    """pyoxigraph store; `graphs` arguments restrict a query's dataset to those named graphs."""
+    """Two pyoxigraph stores behind one interface.
+
+    The main store holds exactly what anyone may read (ontology, reference data, sources,
+    derived graphs), so a public query runs over the union of its named graphs — oxigraph's
+    fast path, about six times faster than naming a list of graphs. Personal data (contacts),
+    the shapes and the build record live in a private store, which only queries that ask for
+    them see (through a merged copy, made on demand).
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
+        self._merged: ox.Store | None = None
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
-                self._store = ox.Store(str(path))
+                self._store = ox.Store(str(path / "main"))
+                self._private = ox.Store(str(path / "private"))
             except OSError as exc:
                 raise InputError(
                     f"cannot open the store: {exc}",
@@ -116,40 +125,63 @@ class EmbeddedStore:
                 ) from exc
         else:
             self._store = ox.Store()
+            self._private = ox.Store()
+
+    def _holder(self, graph: str) -> ox.Store:
+        return self._store if is_public_graph(graph) else self._private
+
+    def _changed(self) -> None:
+        self._merged = None
 
     # -- graphs -------------------------------------------------------------------------------
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        names = [*self._store.named_graphs(), *self._private.named_graphs()]
+        return sorted(g.value for g in names if isinstance(g, ox.NamedNode))
 
     def public_graphs(self) -> list[str]:
-        return [g for g in self.graphs() if is_public_graph(g)]
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:
-            return len(self._store)
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            return len(self._store) + len(self._private)
+        holder = self._holder(graph)
+        return sum(1 for _ in holder.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> int:
         """Swap a graph's content in one step, so a failed parse never empties a graph."""
         g = ox.NamedNode(graph)
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in set(triples)]
         self.drop_graph(graph)
-        self._store.add_graph(g)
-        self._store.extend(quads)
+        holder = self._holder(graph)
+        holder.add_graph(g)
+        holder.extend(quads)
+        self._changed()
         return len(quads)
 
     def add(self, graph: str, triples: Iterable[ox.Triple]) -> int:
         g = ox.NamedNode(graph)
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in set(triples)]
-        if not self._store.contains_named_graph(g):
-            self._store.add_graph(g)
-        self._store.extend(quads)
+        holder = self._holder(graph)
+        if not holder.contains_named_graph(g):
+            holder.add_graph(g)
+        holder.extend(quads)
+        self._changed()
         return len(quads)
 
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
+        holder = self._holder(graph)
+        if holder.contains_named_graph(g):
+            holder.remove_graph(g)
+            self._changed()
+
+    def _merged_store(self) -> ox.Store:
+        if self._merged is None:
+            merged = ox.Store()
+            merged.extend(self._store.quads_for_pattern(None, None, None, None))
+            merged.extend(self._private.quads_for_pattern(None, None, None, None))
+            self._merged = merged
+        return self._merged
 
     # -- queries ------------------------------------------------------------------------------
     def _run(
@@ -159,16 +191,22 @@ class EmbeddedStore:
         graphs: Sequence[str] | None,
     ) -> object:
         kwargs: dict[str, object] = {}
+        store = self._store
         if graphs is not None:
-            named = [ox.NamedNode(g) for g in graphs]
-            kwargs["default_graph"] = named or [ox.NamedNode("urn:clusterkb:empty")]
-            kwargs["named_graphs"] = named
+            if set(graphs) == set(self.public_graphs()):
+                kwargs["use_default_graph_as_union"] = True
+            else:
+                if any(not is_public_graph(g) for g in graphs):
+                    store = self._merged_store()
+                named = [ox.NamedNode(g) for g in graphs]
+                kwargs["default_graph"] = named or [ox.NamedNode("urn:clusterkb:empty")]
+                kwargs["named_graphs"] = named
         else:
             kwargs["use_default_graph_as_union"] = True
         if bindings:
             query = with_bindings(query, bindings)
         try:
-            return self._store.query(query, **kwargs)
+            return store.query(query, **kwargs)
         except SyntaxError as exc:
             raise InputError(
                 f"SPARQL syntax error: {exc.msg}",
@@ -239,7 +277,8 @@ class EmbeddedStore:
         graphs: Sequence[str],
     ) -> Iterator[ox.Quad]:
         for g in graphs:
-            yield from self._store.quads_for_pattern(subject, predicate, obj, ox.NamedNode(g))
+            holder = self._holder(g)
+            yield from holder.quads_for_pattern(subject, predicate, obj, ox.NamedNode(g))
 
     def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]:
         return [
@@ -250,3 +289,4 @@ class EmbeddedStore:
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()
+            self._private.flush()
