@@ -6,6 +6,8 @@ from clusterkb.generate import (
     context_json,
     countries_ttl,
     countries_used,
+    languages_ttl,
+    languages_used,
     model_mermaid,
     readme_with_model,
 )
@@ -18,6 +20,13 @@ def test_countries_are_generated_from_pycountry(settings: Settings) -> None:
     assert "country:GRC a ckb:Country" in text
     assert '"Ελλάδα"@el' in text
     assert '"Tschechien"@de' in text or '"Tschechische Republik"@de' in text
+
+
+def test_languages_are_generated_from_langcodes(settings: Settings) -> None:
+    text = (settings.data_dir / "vocab" / "languages.ttl").read_text(encoding="utf-8")
+    assert text == languages_ttl(languages_used(settings))
+    assert "language:ELL a dcterms:LinguisticSystem" in text
+    assert '"Griechisch"@de' in text and '"čeština"@cs' in text
 
 
 def test_jsonld_context_matches_the_ontology(settings: Settings) -> None:

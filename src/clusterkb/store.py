@@ -280,6 +280,12 @@ class EmbeddedStore:
             holder = self._holder(g)
             yield from holder.quads_for_pattern(subject, predicate, obj, ox.NamedNode(g))
 
+    def has_public(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
+        """Is the triple stated in any public graph?"""
+        for _ in self._store.quads_for_pattern(subject, predicate, obj, None):
+            return True
+        return False
+
     def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]:
         return [
             q.object
