@@ -77,19 +77,6 @@ def test_inference_is_idempotent(kb: EmbeddedStore, settings: Settings) -> None:
     assert set(kb.quads([INFERRED_OWL.value])) == before
 
 
-def test_sparql_rules_and_chainer_agree(settings: Settings) -> None:
-    """rules/owl-rl/*.rq (what a remote store runs) and the in-process chainer."""
-    by_rules, by_chainer = EmbeddedStore(), EmbeddedStore()
-    build_into(by_rules, settings, validate_data=False)
-    build_into(by_chainer, settings, validate_data=False)
-    report = infer(by_rules, settings.rules_dir, use_sparql_rules=True)
-    assert report.rounds >= 2
-    rules = {q.triple for q in by_rules.quads([INFERRED_OWL.value])}
-    chainer = {q.triple for q in by_chainer.quads([INFERRED_OWL.value])}
-    assert len(rules) > 500
-    assert rules == chainer
-
-
 def test_schema_org_view(kb: EmbeddedStore) -> None:
     q = f"""PREFIX schema: <{SCHEMA}>
     SELECT ?name ?alt ?start ?end ?url WHERE {{

@@ -102,7 +102,7 @@ def build(
         if graph not in built and _is_file_graph(graph):
             target.drop_graph(graph)  # its file was deleted
     for graph in sorted(built):
-        target.replace_graph(graph, (q.triple for q in staging.quads([graph])))
+        target.copy_graph(staging, graph)
     target.flush()
     return target, report
 

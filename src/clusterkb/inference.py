@@ -1,9 +1,9 @@
 """Materialise entailments with rule files run inside the store.
 
-OWL 2 RL rules (rules/owl-rl/*.rq) are CONSTRUCT queries that return only triples not yet
-present; they run to a fixpoint. owlrl computes the same closure on small data (a test checks
-it) but takes minutes where this takes seconds, because the joins run in oxigraph.
-The schema.org view (rules/schema-org/*.rq) runs once, after the closure.
+OWL 2 RL rules (rules/owl-rl/*.ru, filled with the closed schema by reasoner.py) run as SPARQL
+updates to a fixpoint; owlrl computes the same closure on small data (a test checks it) but
+takes minutes where this takes seconds. The schema.org view (rules/schema-org/*.rq, CONSTRUCT
+queries) runs once, after the closure.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from .namespaces import (
     INFERRED_SCHEMA,
     SHAPES_GRAPH,
 )
-from .reasoner import closure
+from .reasoner import materialise
 from .store import EmbeddedStore
-
-MAX_ROUNDS = 20
 
 
 @dataclass(frozen=True)
@@ -57,33 +55,17 @@ def source_graphs(store: EmbeddedStore) -> list[str]:
     ]
 
 
-def infer(
-    store: EmbeddedStore, rules_dir: Path, *, use_sparql_rules: bool = False
-) -> InferenceReport:
-    """OWL 2 RL closure, then the schema.org view; `use_sparql_rules` runs the .rq rules instead
-    of the chainer (what a remote store does; a test checks both agree)."""
+def infer(store: EmbeddedStore, rules_dir: Path) -> InferenceReport:
+    """OWL 2 RL closure (rules/owl-rl), then the schema.org view (rules/schema-org)."""
     report = InferenceReport()
-    owl_rules = load_rules(rules_dir / "owl-rl")
     store.drop_graph(INFERRED_OWL.value)
     store.drop_graph(INFERRED_SCHEMA.value)
     store.add(INFERRED_OWL.value, [])  # exists from the start, so rules see one stable dataset
     graphs = [*source_graphs(store), INFERRED_OWL.value]
-    if use_sparql_rules:
-        for round_no in range(1, MAX_ROUNDS + 1):
-            new = 0
-            for rule in owl_rules:
-                triples = store.construct(rule.query, graphs=graphs)
-                if triples:
-                    added = store.add(INFERRED_OWL.value, triples)
-                    report.per_rule[rule.name] = report.per_rule.get(rule.name, 0) + added
-                    new += added
-            report.rounds = round_no
-            if new == 0:
-                break
-    else:
-        triples = closure(store, source_graphs(store))
-        report.per_rule["owl-rl"] = store.add(INFERRED_OWL.value, triples)
-        report.rounds = 1
+    report.per_rule = materialise(
+        store, rules_dir / "owl-rl", source_graphs(store), INFERRED_OWL.value
+    )
+    report.rounds = 1
     view_graphs = [*graphs]
     view: set = set()
     for rule in load_rules(rules_dir / "schema-org"):

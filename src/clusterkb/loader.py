@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,13 +58,29 @@ def parse_file(path: Path) -> list[ox.Triple]:
     return triples
 
 
-def load_files(store: EmbeddedStore, files: list[KnowledgeFile]) -> dict[str, int]:
-    """Parse everything first, then replace graphs: a bad file leaves the store untouched."""
-    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+def load_files(store: EmbeddedStore, files: list[KnowledgeFile]) -> None:
+    """Load each file into its graph (replacing what the graph held), parsing inside the store.
+
+    A syntax error raises InputError naming file, line and column; the build runs this in a
+    fresh staging store, so a half-loaded graph is thrown away with it.
+    """
+    seen: set[str] = set()
     for kf in files:
-        by_graph[kf.graph].extend(parse_file(kf.path))
-    counts = {}
-    for graph, triples in by_graph.items():
-        store.replace_graph(graph, triples)
-        counts[graph] = len(set(triples))
-    return counts
+        if kf.graph not in seen:
+            store.drop_graph(kf.graph)
+            seen.add(kf.graph)
+        fmt = _FORMATS.get(kf.path.suffix)
+        if fmt is None or fmt.supports_datasets:
+            store.add(kf.graph, parse_file(kf.path))  # checks there are no named graphs
+            continue
+        try:
+            store.load_file(kf.path, fmt, kf.graph)
+        except SyntaxError as exc:
+            raise InputError(
+                f"not valid {fmt.name}: {exc.msg}",
+                fix="correct the syntax at that position (a missing '.', ';' or quote is the "
+                "usual cause); nothing was loaded from this file",
+                path=kf.path,
+                line=exc.lineno,
+                column=exc.offset,
+            ) from exc

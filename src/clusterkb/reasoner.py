@@ -1,17 +1,19 @@
-"""A forward chainer for the OWL 2 RL rules our ontology needs, over the store's indexes.
+"""OWL 2 RL inference as SPARQL updates, specialised to our ontology's closed schema.
 
-The rules in rules/owl-rl/*.rq say the same in SPARQL (and are what a remote store runs);
-evaluated as queries to a fixpoint they cost minutes at keep.eu scale, because each round
-re-joins every triple. Here the schema (small) is closed once, and each triple is pushed once
-through the rules (semi-naive), so the cost is linear in the triples derived.
-Rules: cax-sco, cax-eqc, prp-spo1, prp-eqp, prp-inv1/2, prp-symp, prp-trp, prp-dom, prp-rng.
+The schema (small) is closed once in Python: for each class its superclasses, for each property
+the properties it entails (the same way or inverted). The rule templates in rules/owl-rl/*.ru
+receive these pairs as VALUES and run inside the store, so no triple passes through Python and
+a remote SPARQL store can run the very same updates. Order: properties and transitive chains
+until nothing is new, then domains and ranges, then classes (nothing after entails more).
+Rules covered: prp-spo1, prp-eqp, prp-inv1/2, prp-symp, prp-trp, prp-dom, prp-rng, cax-sco, cax-eqc.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -20,8 +22,6 @@ from .store import EmbeddedStore
 
 TYPE = ox.NamedNode(RDF + "type")
 THING = ox.NamedNode(OWL + "Thing")
-Node = ox.NamedNode | ox.BlankNode
-Triple = tuple[Node, ox.NamedNode, Node | ox.Literal]
 
 
 def _closure(edges: dict[ox.NamedNode, set[ox.NamedNode]]) -> dict[ox.NamedNode, set[ox.NamedNode]]:
@@ -90,74 +90,85 @@ class Schema:
                 s.transitive.add(q.subject)
         return s
 
-    def predicates(self) -> set[ox.NamedNode]:
-        """Predicates whose triples can entail anything (rdf:type handled per class)."""
-        return (
-            set(self.superproperties)
-            | set(self.inverses)
-            | set(self.domains)
-            | set(self.ranges)
-            | self.symmetric
-            | self.transitive
-        )
+    def property_pairs(self) -> list[tuple[ox.NamedNode, ox.NamedNode, bool]]:
+        """(p, q, inverted): a triple with p entails one with q, reversed when inverted."""
+        edges: dict[ox.NamedNode, set[tuple[ox.NamedNode, bool]]] = defaultdict(set)
+        for p, sups in self.superproperties.items():
+            edges[p].update((q, False) for q in sups)
+        for p, invs in self.inverses.items():
+            edges[p].update((q, True) for q in invs)
+        for p in self.symmetric:
+            edges[p].add((p, True))
+        pairs = set()
+        for start in list(edges):
+            seen: set[tuple[ox.NamedNode, bool]] = set()
+            stack = list(edges[start])
+            while stack:
+                q, flip = stack.pop()
+                if (q, flip) in seen:
+                    continue
+                seen.add((q, flip))
+                stack.extend((r, flip != f) for r, f in edges.get(q, ()))
+            pairs.update((start, q, flip) for q, flip in seen if (q, flip) != (start, False))
+        return sorted(pairs, key=lambda t: (t[0].value, t[1].value, t[2]))
+
+    def class_pairs(self) -> list[tuple[ox.NamedNode, ox.NamedNode]]:
+        pairs = ((c, d) for c, sups in self.superclasses.items() for d in sups)
+        return sorted(pairs, key=lambda t: (t[0].value, t[1].value))
+
+    def domain_range(self) -> list[tuple[ox.NamedNode, ox.NamedNode, bool]]:
+        rows = [(p, c, False) for p, cs in self.domains.items() for c in cs]
+        rows += [(p, c, True) for p, cs in self.ranges.items() for c in cs]
+        return sorted(rows, key=lambda t: (t[0].value, t[1].value, t[2]))
 
 
-def closure(store: EmbeddedStore, graphs: Sequence[str]) -> list[ox.Triple]:
-    """Every OWL 2 RL consequence (of the supported rules) not already stated in `graphs`."""
-    schema = Schema.read(store, graphs)
-    stated: set[Triple] = set()
-    agenda: list[Triple] = []
-    for q in _interesting(store, schema, graphs):
-        t = (q.subject, q.predicate, q.object)
-        stated.add(t)
-        agenda.append(t)
-    derived: set[Triple] = set()
-    # transitive properties need a join: successors and predecessors, stated and derived
-    succ: dict[ox.NamedNode, dict[Node, set]] = {p: defaultdict(set) for p in schema.transitive}
-    pred: dict[ox.NamedNode, dict[Node, set]] = {p: defaultdict(set) for p in schema.transitive}
-    for s, p, o in stated:
-        if p in schema.transitive:
-            succ[p][s].add(o)
-            pred[p][o].add(s)
-
-    def emit(t: Triple) -> None:
-        if t not in stated and t not in derived and not store.has_public(*t):
-            derived.add(t)
-            agenda.append(t)
-            if t[1] in schema.transitive:
-                succ[t[1]][t[0]].add(t[2])
-                pred[t[1]][t[2]].add(t[0])
-
-    while agenda:
-        s, p, o = agenda.pop()
-        is_node = not isinstance(o, ox.Literal)
-        if p == TYPE:
-            for c in schema.superclasses.get(o, ()):  # type: ignore[arg-type]
-                emit((s, TYPE, c))
-            continue
-        for q in schema.superproperties.get(p, ()):
-            emit((s, q, o))
-        for c in schema.domains.get(p, ()):
-            emit((s, TYPE, c))
-        if not is_node:
-            continue
-        for c in schema.ranges.get(p, ()):
-            emit((o, TYPE, c))  # type: ignore[arg-type]
-        for q in schema.inverses.get(p, ()):
-            emit((o, q, s))  # type: ignore[arg-type]
-        if p in schema.symmetric:
-            emit((o, p, s))  # type: ignore[arg-type]
-        if p in schema.transitive:
-            for z in list(succ[p].get(o, ())):  # type: ignore[arg-type]
-                emit((s, p, z))
-            for x in list(pred[p].get(s, ())):
-                emit((x, p, o))
-    return [ox.Triple(s, p, o) for s, p, o in derived]
+_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+_FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
-def _interesting(store: EmbeddedStore, schema: Schema, graphs: Sequence[str]) -> Iterable[ox.Quad]:
-    for predicate in schema.predicates():
-        yield from store.match(None, predicate, None, graphs)
-    for cls in schema.superclasses:
-        if schema.superclasses[cls]:
-            yield from store.match(None, TYPE, cls, graphs)
+def _rows(rows: Sequence[Sequence[ox.NamedNode | bool]]) -> str:
+    def term(x: ox.NamedNode | bool) -> str:
+        return str(_TRUE if x is True else _FALSE if x is False else x)
+
+    return " ".join("(" + " ".join(term(x) for x in row) + ")" for row in rows) or "(UNDEF)"
+
+
+def rule_updates(schema: Schema, rules_dir: Path, inferred: str) -> dict[str, str]:
+    """The rule templates with the closed schema filled in (terms in N-Triples syntax)."""
+    fill = {
+        "$INFERRED": f"<{inferred}>",
+        "$PROPERTY_PAIRS": _rows(schema.property_pairs()),
+        "$TRANSITIVE": " ".join(str(p) for p in sorted(schema.transitive, key=str)) or "UNDEF",
+        "$DOMAIN_RANGE": _rows(schema.domain_range()),
+        "$CLASS_PAIRS": _rows(schema.class_pairs()),
+    }
+    out = {}
+    for path in sorted(rules_dir.glob("*.ru")):
+        text = path.read_text(encoding="utf-8")
+        for key, value in fill.items():
+            text = text.replace(key, value)
+        out[path.stem] = text
+    return out
+
+
+def materialise(
+    store: EmbeddedStore, rules_dir: Path, graphs: Sequence[str], inferred: str
+) -> dict[str, int]:
+    """Run the rules to a fixpoint in the store; returns triples added per rule."""
+    updates = rule_updates(Schema.read(store, graphs), rules_dir, inferred)
+    added: dict[str, int] = defaultdict(int)
+
+    def run(name: str) -> int:
+        before = store.size(inferred)
+        store.update(updates[name])
+        grown = store.size(inferred) - before
+        added[name] += grown
+        return grown
+
+    looping = [n for n in updates if n.startswith(("1-", "2-"))]
+    while sum(run(n) for n in looping):
+        pass
+    for name in updates:
+        if name not in looping:
+            run(name)
+    return dict(added)

@@ -65,6 +65,12 @@ class Repository(Protocol):
 
     def drop_graph(self, graph: str) -> None: ...
 
+    def load_file(self, path: Path, fmt: ox.RdfFormat, graph: str) -> None: ...
+
+    def update(self, update: str) -> None: ...
+
+    def size(self, graph: str) -> int: ...
+
     def select(
         self,
         query: str,
@@ -167,6 +173,25 @@ class EmbeddedStore:
         holder.extend(quads)
         self._changed()
         return len(quads)
+
+    def load_file(self, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
+        """Parse a file straight into a graph, inside the store (no Python objects per triple)."""
+        holder = self._holder(graph)
+        g = ox.NamedNode(graph)
+        if not holder.contains_named_graph(g):
+            holder.add_graph(g)
+        holder.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=g)
+        self._changed()
+
+    def copy_graph(self, source: EmbeddedStore, graph: str) -> None:
+        """Replace a graph with another store's copy of it, serialised and parsed in Rust."""
+        g = ox.NamedNode(graph)
+        data = source._holder(graph).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+        self.drop_graph(graph)
+        holder = self._holder(graph)
+        holder.add_graph(g)
+        holder.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+        self._changed()
 
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
@@ -279,6 +304,27 @@ class EmbeddedStore:
         for g in graphs:
             holder = self._holder(g)
             yield from holder.quads_for_pattern(subject, predicate, obj, ox.NamedNode(g))
+
+    def size(self, graph: str) -> int:
+        """Number of triples in a graph, counted inside the store."""
+        holder = self._holder(graph)
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        for row in holder.query(q):
+            return int(row["n"].value)
+        return 0
+
+    def update(self, update: str) -> None:
+        """A SPARQL update on the public store (inference writes derived graphs this way)."""
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise InputError(
+                f"SPARQL update syntax error: {exc.msg}",
+                line=exc.lineno,
+                column=exc.offset,
+                path="update",
+            ) from exc
+        self._changed()
 
     def has_public(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
         """Is the triple stated in any public graph?"""

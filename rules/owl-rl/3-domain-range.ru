@@ -1,0 +1,10 @@
+# OWL 2 RL prp-dom, prp-rng: the subject (or, for a range, the non-literal object) of a property
+# is an instance of the class. Pairs from the ontology's rdfs:domain / rdfs:range axioms.
+INSERT { GRAPH $INFERRED { ?n a ?c } }
+WHERE {
+  VALUES (?p ?c ?isRange) { $DOMAIN_RANGE }
+  GRAPH ?g { ?x ?p ?y }
+  BIND(IF(?isRange, ?y, ?x) AS ?n)
+  FILTER(!isLiteral(?n))
+  FILTER NOT EXISTS { GRAPH ?h { ?n a ?c } }
+}
