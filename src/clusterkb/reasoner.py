@@ -133,11 +133,17 @@ def _rows(rows: Sequence[Sequence[ox.NamedNode | bool]]) -> str:
     return " ".join("(" + " ".join(term(x) for x in row) + ")" for row in rows) or "(UNDEF)"
 
 
-def rule_updates(schema: Schema, rules_dir: Path, inferred: str) -> dict[str, str]:
+def rule_updates(
+    schema: Schema,
+    rules_dir: Path,
+    inferred: str,
+    property_pairs: Sequence[tuple[ox.NamedNode, ox.NamedNode, bool]] | None = None,
+) -> dict[str, str]:
     """The rule templates with the closed schema filled in (terms in N-Triples syntax)."""
+    pairs = schema.property_pairs() if property_pairs is None else property_pairs
     fill = {
         "$INFERRED": f"<{inferred}>",
-        "$PROPERTY_PAIRS": _rows(schema.property_pairs()),
+        "$PROPERTY_PAIRS": _rows(pairs),
         "$TRANSITIVE": " ".join(str(p) for p in sorted(schema.transitive, key=str)) or "UNDEF",
         "$DOMAIN_RANGE": _rows(schema.domain_range()),
         "$CLASS_PAIRS": _rows(schema.class_pairs()),
@@ -154,21 +160,27 @@ def rule_updates(schema: Schema, rules_dir: Path, inferred: str) -> dict[str, st
 def materialise(
     store: EmbeddedStore, rules_dir: Path, graphs: Sequence[str], inferred: str
 ) -> dict[str, int]:
-    """Run the rules to a fixpoint in the store; returns triples added per rule."""
-    updates = rule_updates(Schema.read(store, graphs), rules_dir, inferred)
+    """Run the rules to a fixpoint in the store; returns triples added per rule.
+
+    After the first pass over all properties, only transitive chains can add property triples,
+    so later passes consider only the properties those chains produce (semi-naive).
+    """
+    schema = Schema.read(store, graphs)
+    updates = rule_updates(schema, rules_dir, inferred)
     added: dict[str, int] = defaultdict(int)
 
-    def run(name: str) -> int:
+    def run(name: str, text: str) -> int:
         before = store.size(inferred)
-        store.update(updates[name])
+        store.update(text)
         grown = store.size(inferred) - before
         added[name] += grown
         return grown
 
-    looping = [n for n in updates if n.startswith(("1-", "2-"))]
-    while sum(run(n) for n in looping):
-        pass
-    for name in updates:
-        if name not in looping:
-            run(name)
+    run("1-properties", updates["1-properties"])
+    follow_up = [t for t in schema.property_pairs() if t[0] in schema.transitive]
+    again = rule_updates(schema, rules_dir, inferred, follow_up)["1-properties"]
+    while schema.transitive and run("2-transitive", updates["2-transitive"]):
+        run("1-properties", again)
+    for name in ("3-domain-range", "4-classes"):
+        run(name, updates[name])
     return dict(added)

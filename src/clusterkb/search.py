@@ -27,14 +27,39 @@ def search_key(text: str) -> str:
     return _SPACES.sub(" ", anyascii(no_marks).lower()).strip()
 
 
+_ASCII_KEYS = """
+PREFIX ckb: <https://w3id.org/clusterkb/ontology#>
+INSERT { GRAPH <%(graph)s> { ?s ckb:searchKey ?key } }
+WHERE {
+  VALUES ?p { %(predicates)s }
+  GRAPH ?g { ?s ?p ?label }
+  FILTER(isLiteral(?label) && REGEX(STR(?label), "^[\\u0000-\\u007F]*$"))
+  BIND(LCASE(REPLACE(REPLACE(STR(?label), "[ \\t\\n\\r\\f\\u000B]+", " "), "^ | $", "")) AS ?key)
+  FILTER(?key != "")
+}
+"""
+_OTHER_LABELS = """
+SELECT DISTINCT ?s ?label WHERE {
+  VALUES ?p { %(predicates)s }
+  GRAPH ?g { ?s ?p ?label }
+  FILTER(isLiteral(?label) && !REGEX(STR(?label), "^[\\u0000-\\u007F]*$"))
+}
+"""
+
+
 def derive_search_keys(store: EmbeddedStore, graphs: list[str]) -> int:
-    triples = set()
-    for predicate in _LABEL_PREDICATES:
-        p = ox.NamedNode(predicate)
-        for quad in store.match(None, p, None, graphs):
-            if isinstance(quad.object, ox.Literal):
-                key = search_key(quad.object.value)
-                if key:
-                    triples.add(ox.Triple(quad.subject, SEARCH_KEY, ox.Literal(key)))
+    """Plain-ASCII labels (most of them) are folded inside the store; the rest in Python."""
     store.drop_graph(INFERRED_SEARCH.value)
-    return store.add(INFERRED_SEARCH.value, triples)
+    store.add(INFERRED_SEARCH.value, [])
+    fill = {
+        "graph": INFERRED_SEARCH.value,
+        "predicates": " ".join(f"<{p}>" for p in _LABEL_PREDICATES),
+    }
+    store.update(_ASCII_KEYS % fill)
+    triples = set()
+    for row in store.select(_OTHER_LABELS % fill, graphs=graphs).rows:
+        key = search_key(row["label"].value)
+        if key:
+            triples.add(ox.Triple(row["s"], SEARCH_KEY, ox.Literal(key)))
+    store.add(INFERRED_SEARCH.value, triples)
+    return store.size(INFERRED_SEARCH.value)
