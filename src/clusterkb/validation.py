@@ -10,7 +10,7 @@ pyshacl's on the curated data and on every shape test case.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
 from .errors import InputError
+from .knowledge import is_public_graph
 from .labels import pick
 from .namespaces import BUILD_GRAPH, GRAPH, INFERRED_PREFIX, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from .store import EmbeddedStore
@@ -453,6 +454,7 @@ def _value_str(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | N
 
 
 TYPES_GRAPH = GRAPH + "validation/types"
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def context_graphs(graphs: Sequence[str]) -> list[str]:
@@ -463,16 +465,18 @@ def context_graphs(graphs: Sequence[str]) -> list[str]:
 def _run(
     store: EmbeddedStore,
     constraints: Sequence[CompiledConstraint],
-    graphs: list[str],
+    graphs: list[str] | None,
     scope: str | None,
     seen: set[ValidationResult],
     report: ValidationReport,
+    keep: Callable[[str], bool] = lambda _: True,
+    attribute: Callable[[str], str | None] | None = None,
 ) -> None:
     for c in constraints:
         query = c.query if scope is None else c.query.replace(SCOPE, f"<{scope}>")
         for row in store.select(query, graphs=graphs).rows:
             focus = row.get("this")
-            if focus is None:
+            if focus is None or not keep(focus.value):
                 continue
             vr = ValidationResult(
                 focus=focus.value,
@@ -482,11 +486,59 @@ def _run(
                 shape=c.shape,
                 component=c.component,
                 messages=c.messages,
-                graph=scope,
+                graph=attribute(focus.value) if attribute else scope,
             )
             if vr not in seen:
                 seen.add(vr)
                 report.results.append(vr)
+
+
+def _subjects(store: EmbeddedStore, graph: str) -> set[str]:
+    rows = store.select(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", graphs=[graph]
+    ).rows
+    return {r["s"].value for r in rows if isinstance(r["s"], ox.NamedNode)}
+
+
+def shared_subjects(store: EmbeddedStore, claims: Sequence[str]) -> dict[str, set[str]]:
+    """Things that two or more claim graphs make statements about, with those graphs.
+
+    Only these can carry a disagreement between sources. The largest graph is never listed
+    subject by subject: the others' subjects are looked up in it.
+    """
+    if len(claims) < 2:
+        return {}
+    sizes = {g: store.size(g) for g in claims}
+    largest = max(claims, key=lambda g: sizes[g])
+    where: dict[str, set[str]] = {}
+    for g in claims:
+        if g != largest:
+            for subject in _subjects(store, g):
+                where.setdefault(subject, set()).add(g)
+    for subject, graphs in where.items():
+        if any(True for _ in store.match(ox.NamedNode(subject), None, None, [largest])):
+            graphs.add(largest)
+    return {s: gs for s, gs in where.items() if len(gs) > 1}
+
+
+def _scoped_store(store: EmbeddedStore, graph: str, context: Sequence[str]) -> EmbeddedStore:
+    """A store with one source, the reference graphs, and the types of what the source points
+    at (asserted anywhere), so that the source's claims are checked apart from the others'."""
+    scoped = EmbeddedStore()
+    for g in {graph, *context}:
+        scoped.copy_graph(store, g)
+    own = {
+        q.object
+        for q in scoped.match(None, None, None, [graph])
+        if isinstance(q.object, ox.NamedNode)
+    }
+    types = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for node in own
+        for q in store.match(node, _TYPE, None, store.graphs())
+    ]
+    scoped.add(TYPES_GRAPH, types)
+    return scoped
 
 
 def validate(
@@ -496,33 +548,54 @@ def validate(
     *,
     per_source: bool = False,
 ) -> ValidationReport:
-    """Validate `graphs` (default: every data graph) as one dataset, or each graph on its own.
+    """Validate `graphs` (default: every data graph) as one dataset, or each source apart.
 
-    Per source, each graph is checked together with the ontology, the reference vocabularies
-    and the types every graph asserts (so a reference to a thing described elsewhere is
-    understood), but never with another source's claims: two sources that disagree are each
-    valid; their disagreement is a conflict to show, not an error.
+    Per source, a source's claims are never mixed with another source's: two sources that
+    disagree are each valid, and their disagreement is a conflict to show, not an error.
+    Checking every source in a store of its own would copy everything, so the public sources
+    are checked together (the store's fast path) except for the things two sources both
+    describe, which are checked again in one store per source; personal-data graphs are
+    always checked in a store of their own.
     """
-    graphs = list(graphs) if graphs is not None else data_graphs(store)
     report = ValidationReport(constraints=len(constraints))
     seen: set[ValidationResult] = set()
     if not per_source:
-        _run(store, constraints, graphs, None, seen, report)
-    else:
-        types = store.construct(
-            "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
-            graphs=[g for g in graphs if g != ONTOLOGY_GRAPH.value],
-        )
-        store.replace_graph(TYPES_GRAPH, types)
-        try:
-            context = context_graphs(graphs)
-            for scope in graphs:
-                if scope == ONTOLOGY_GRAPH.value:
-                    continue
-                dataset = sorted({scope, TYPES_GRAPH, *context})
-                _run(store, constraints, dataset, scope, seen, report)
-        finally:
-            store.drop_graph(TYPES_GRAPH)
+        chosen = list(graphs) if graphs is not None else data_graphs(store)
+        _run(store, constraints, chosen, None, seen, report)
+        return _sorted(report)
+    every = list(graphs) if graphs is not None else data_graphs(store)
+    context = context_graphs(every)
+    claims = [g for g in every if g != ONTOLOGY_GRAPH.value]
+    public = [g for g in claims if is_public_graph(g)]
+    shared = shared_subjects(store, claims)
+    public_set = set(store.public_graphs())
+    dataset = None if set(public) | set(context) == public_set else sorted({*public, *context})
+    _run(
+        store,
+        constraints,
+        dataset,
+        None,
+        seen,
+        report,
+        keep=lambda f: f not in shared,
+        attribute=lambda f: _typed_in(store, f, public),
+    )
+    scopes = sorted({g for gs in shared.values() for g in gs} | set(claims) - set(public))
+    for scope in scopes:
+        scoped = _scoped_store(store, scope, context)
+        mine = {s for s, gs in shared.items() if scope in gs}
+        keep = (lambda f, mine=mine: f in mine) if is_public_graph(scope) else (lambda f: True)
+        _run(scoped, constraints, None, scope, seen, report, keep=keep)
+    return _sorted(report)
+
+
+def _typed_in(store: EmbeddedStore, focus: str, graphs: Sequence[str]) -> str | None:
+    for q in store.match(ox.NamedNode(focus), _TYPE, None, graphs):
+        return q.graph_name.value
+    return None
+
+
+def _sorted(report: ValidationReport) -> ValidationReport:
     report.results.sort(
         key=lambda r: (
             r.severity != "Violation",
