@@ -70,14 +70,24 @@ def reference(data_files: list[Path]) -> set[Key]:
         advanced=True,
     )
     out = set()
+    shapes = shapes_graph()
     for r in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(r, SH.resultPath)
         shape = report.value(r, SH.sourceShape)
-        messages = [
-            m
-            for m in report.objects(r, SH.resultMessage)
-            if isinstance(m, rdflib.Literal) and m.language == "en"
-        ]
+        literals = [m for m in report.objects(r, SH.resultMessage) if isinstance(m, rdflib.Literal)]
+        messages = [m for m in literals if m.language == "en"]
+        if not messages:
+            # pyshacl drops the language tags of the messages of SPARQL-based results: take the
+            # untagged one whose text is an @en sh:message of the source shape or constraint.
+            sources = (shape, report.value(r, SH.sourceConstraint))
+            english = {
+                str(m)
+                for n in sources
+                if n is not None
+                for m in shapes.objects(n, SH.message)
+                if isinstance(m, rdflib.Literal) and m.language == "en"
+            }
+            messages = [m for m in literals if m.language is None and str(m) in english]
         out.add(
             (
                 str(report.value(r, SH.focusNode)),
