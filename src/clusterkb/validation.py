@@ -494,10 +494,11 @@ def _run(
 
 
 def _subjects(store: EmbeddedStore, graph: str) -> set[str]:
-    rows = store.select(
-        f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", graphs=[graph]
-    ).rows
-    return {r["s"].value for r in rows if isinstance(r["s"], ox.NamedNode)}
+    return {
+        q.subject.value
+        for q in store.match(None, None, None, [graph])
+        if isinstance(q.subject, ox.NamedNode)
+    }
 
 
 def shared_subjects(store: EmbeddedStore, claims: Sequence[str]) -> dict[str, set[str]]:
