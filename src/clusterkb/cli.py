@@ -74,9 +74,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     if report.inference is not None:
         print(
-            f"inference: {report.inference.total:,} OWL 2 RL triples in "
-            f"{report.inference.rounds} rounds, {report.inference.schema_view:,} schema.org "
-            f"view triples; {report.search_keys:,} search keys"
+            f"inference: {report.inference.total:,} OWL 2 RL triples, "
+            f"{report.inference.schema_view:,} schema.org view triples; "
+            f"{report.search_keys:,} search keys"
         )
     print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     return 0
@@ -135,7 +135,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_describe(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_knowledge_base(settings, Progress())
-    desc = describe(store, args.ref, parse_langs(args.lang), include_contacts=args.include_contacts)
+    desc = describe(
+        store,
+        args.ref,
+        parse_langs(args.lang),
+        include_contacts=args.include_contacts,
+        inferred=args.inferred,
+    )
     sys.stdout.write(render_text(desc))
     return 0
 
@@ -197,6 +203,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("ref", help="IRI, prefixed name (id:project/...) or slug")
     d.add_argument("--lang", default="en")
     d.add_argument("--include-contacts", action="store_true")
+    d.add_argument("--inferred", action="store_true", help="also show derived statements")
     d.set_defaults(func=cmd_describe)
 
     g = sub.add_parser(

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .labels import pick
-from .namespaces import ID, PREFIXES, RDFS, SKOS, shorten
+from .namespaces import ID, INFERRED_PREFIX, PREFIXES, RDFS, SKOS, shorten
 from .queries import query_graphs
 from .store import EmbeddedStore, Term
 
@@ -70,9 +70,17 @@ def resolve(store: EmbeddedStore, ref: str, graphs: Sequence[str]) -> str:
 
 
 def describe(
-    store: EmbeddedStore, ref: str, langs: Sequence[str], include_contacts: bool = False
+    store: EmbeddedStore,
+    ref: str,
+    langs: Sequence[str],
+    include_contacts: bool = False,
+    inferred: bool = False,
 ) -> Description:
-    graphs = query_graphs(store, include_contacts)
+    """Statements about a thing with their graphs. A text given in several languages shows
+    once, in the best language (per graph, so two sources that disagree both show); derived
+    statements (inference, search keys) only when asked."""
+    every = query_graphs(store, include_contacts)
+    graphs = every if inferred else [g for g in every if not g.startswith(INFERRED_PREFIX)]
     iri = resolve(store, ref, graphs)
     node = ox.NamedNode(iri)
     labels: dict[str, str] = {}
@@ -109,6 +117,7 @@ def describe(
                 q.graph_name.value,
             )
         )
+    desc.outgoing = _best_texts(desc.outgoing, langs)
     if not desc.outgoing and not desc.incoming:
         raise InputError(
             f"{iri} is not in the knowledge base",
@@ -119,10 +128,25 @@ def describe(
     return desc
 
 
-def render_text(desc: Description) -> str:
+def _best_texts(statements: list[Statement], langs: Sequence[str]) -> list[Statement]:
+    texts: dict[tuple[str, str], list[Statement]] = {}
+    out = []
+    for st in statements:
+        if isinstance(st.value, ox.Literal) and st.value.language:
+            texts.setdefault((st.predicate, st.graph), []).append(st)
+        else:
+            out.append(st)
+    for group in texts.values():
+        best = pick([st.value for st in group if isinstance(st.value, ox.Literal)], langs)
+        out.extend(st for st in group if st.value == best)
+    return out
+
+
+def render_text(desc: Description, width: int = 160) -> str:
     lines = [desc.label, desc.iri, ""]
     for s in desc.outgoing:
-        lines.append(f"  {s.predicate_label}: {s.value_label}    [{shorten(s.graph)}]")
+        value = s.value_label if len(s.value_label) <= width else s.value_label[:width] + "…"
+        lines.append(f"  {s.predicate_label}: {value}    [{shorten(s.graph)}]")
     if desc.incoming:
         lines.append("")
         lines.append("  referred to by:")

@@ -33,7 +33,6 @@ class Rule:
 
 @dataclass
 class InferenceReport:
-    rounds: int = 0
     per_rule: dict[str, int] = field(default_factory=dict)
     schema_view: int = 0
 
@@ -65,7 +64,6 @@ def infer(store: EmbeddedStore, rules_dir: Path) -> InferenceReport:
     report.per_rule = materialise(
         store, rules_dir / "owl-rl", source_graphs(store), INFERRED_OWL.value
     )
-    report.rounds = 1
     view_graphs = [*graphs]
     view: set = set()
     for rule in load_rules(rules_dir / "schema-org"):

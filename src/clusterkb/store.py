@@ -118,6 +118,7 @@ class EmbeddedStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._merged: ox.Store | None = None
+        self._public: list[str] | None = None
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             try:
@@ -138,6 +139,7 @@ class EmbeddedStore:
 
     def _changed(self) -> None:
         self._merged = None
+        self._public = None
 
     # -- graphs -------------------------------------------------------------------------------
     def graphs(self) -> list[str]:
@@ -145,7 +147,11 @@ class EmbeddedStore:
         return sorted(g.value for g in names if isinstance(g, ox.NamedNode))
 
     def public_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        if self._public is None:
+            self._public = sorted(
+                g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+            )
+        return list(self._public)
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:
@@ -333,10 +339,19 @@ class EmbeddedStore:
         return False
 
     def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]:
-        return [
-            q.object
-            for q in self.match(ox.NamedNode(subject), ox.NamedNode(predicate), None, graphs)
-        ]
+        """Objects of (subject, predicate) in `graphs`; one index lookup for all public graphs."""
+        s, p = ox.NamedNode(subject), ox.NamedNode(predicate)
+        public = set(self.public_graphs())
+        wanted = set(graphs)
+        if public <= wanted:
+            out = [
+                q.object
+                for q in self._store.quads_for_pattern(s, p, None, None)
+                if isinstance(q.graph_name, ox.NamedNode)
+            ]
+            rest = [g for g in graphs if g not in public]
+            return out + [q.object for q in self.match(s, p, None, rest)]
+        return [q.object for q in self.match(s, p, None, graphs)]
 
     def flush(self) -> None:
         if self.path is not None:
