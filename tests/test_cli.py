@@ -107,3 +107,15 @@ def test_validate_passes_on_the_curated_data(capsys: pytest.CaptureFixture) -> N
     code, out, _ = run(capsys, "validate", "--lang", "el")
     assert code == 0
     assert "conforms" in out
+
+
+def test_bad_sparql_file_names_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    bad = tmp_path / "broken.rq"
+    bad.write_text(
+        "#+ summary: broken on purpose\nSELECT ?x WHERE {\n  ?x ?y\n}\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, "query", str(bad))
+    assert code == 2
+    assert f"{bad}:5:1: SPARQL query syntax error" in err  # the end of input, after line 4

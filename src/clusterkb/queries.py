@@ -278,5 +278,10 @@ def run_query(
 ) -> SelectResult:
     bindings = bind(query, params or {})
     graphs = query_graphs(store, include_contacts)
-    result = store.select(query.text, bindings=bindings, graphs=graphs)
+    try:
+        result = store.select(query.text, bindings=bindings, graphs=graphs)
+    except InputError as exc:
+        if exc.path == "query":  # name the file, not "query"
+            exc.path = query.path
+        raise
     return add_labels(store, query, result, langs, graphs)

@@ -54,6 +54,25 @@ def with_bindings(query: str, bindings: Mapping[str, Term]) -> str:
     return query[: match.end()] + block + query[match.end() :]
 
 
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+def _sparql_error(exc: SyntaxError, what: str) -> InputError:
+    """oxigraph puts the position in the message ("error at 3:7: ..."); lift it out."""
+    msg, line, column = str(exc.msg), exc.lineno, exc.offset
+    match = _POSITION.match(msg)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        msg = msg[match.end() :]
+    return InputError(
+        f"SPARQL {what} syntax error: {msg}",
+        line=line,
+        column=column,
+        path=what,
+        fix="correct the text at that position",
+    )
+
+
 class Repository(Protocol):
     def graphs(self) -> list[str]: ...
 
@@ -239,13 +258,7 @@ class EmbeddedStore:
         try:
             return store.query(query, **kwargs)
         except SyntaxError as exc:
-            raise InputError(
-                f"SPARQL syntax error: {exc.msg}",
-                line=exc.lineno,
-                column=exc.offset,
-                path="query",
-                fix="correct the query text at that position",
-            ) from exc
+            raise _sparql_error(exc, "query") from exc
 
     def select(
         self,
@@ -324,12 +337,7 @@ class EmbeddedStore:
         try:
             self._store.update(update)
         except SyntaxError as exc:
-            raise InputError(
-                f"SPARQL update syntax error: {exc.msg}",
-                line=exc.lineno,
-                column=exc.offset,
-                path="update",
-            ) from exc
+            raise _sparql_error(exc, "update") from exc
         self._changed()
 
     def has_public(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
