@@ -30,7 +30,7 @@ def test_build_reports_graphs_validation_and_inference(capsys: pytest.CaptureFix
 def test_query_list_shows_the_library(capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run(capsys, "query", "--list")
     assert code == 0
-    assert "project-partners" in out and "project:string" in out
+    assert "project-partners" in out and "project:text" in out
 
 
 def test_query_csv_in_german(capsys: pytest.CaptureFixture) -> None:
