@@ -68,7 +68,13 @@ def _cell(row: dict, column: str) -> str:
 def test_case(case: Path, kb: EmbeddedStore, settings: Settings) -> None:
     spec = json.loads(case.read_text(encoding="utf-8"))
     q = LIBRARY.get(case.parent.name)
-    result = run_query(kb, q, spec.get("params", {}), spec.get("lang", "en").split(","))
+    result = run_query(
+        kb,
+        q,
+        spec.get("params", {}),
+        spec.get("lang", "en").split(","),
+        include_contacts=spec.get("include_contacts", False),
+    )
     columns = spec["columns"]
     got = [[_cell(row, c) for c in columns] for row in result.rows]
     expected = spec["rows"]
