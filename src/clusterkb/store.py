@@ -302,14 +302,6 @@ class EmbeddedStore:
             raise InputError("expected an ASK query")
         return bool(answer)
 
-    def raw_query(
-        self,
-        query: str,
-        bindings: Mapping[str, Term] | None = None,
-        graphs: Sequence[str] | None = None,
-    ) -> object:
-        return self._run(query, bindings, graphs)
-
     def quads(self, graphs: Sequence[str]) -> Iterator[ox.Quad]:
         return self.match(None, None, None, graphs)
 
@@ -339,12 +331,6 @@ class EmbeddedStore:
         except SyntaxError as exc:
             raise _sparql_error(exc, "update") from exc
         self._changed()
-
-    def has_public(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
-        """Is the triple stated in any public graph?"""
-        for _ in self._store.quads_for_pattern(subject, predicate, obj, None):
-            return True
-        return False
 
     def objects(self, subject: str, predicate: str, graphs: Sequence[str]) -> list[Term]:
         """Objects of (subject, predicate) in `graphs`; one index lookup for all public graphs."""
