@@ -1,0 +1,99 @@
+"""Reading keep.eu exports: the three-sheet workbook and the semicolon-separated partner CSV.
+
+Rows come back as dicts keyed by the export's own column names, each with its sheet and line,
+so that every later complaint can say where the row came from.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+PROJECTS = "Projects (lead partners)"
+PARTNERS = "Partners"
+CALLS = "Calls"
+REQUIRED: dict[str, tuple[str, ...]] = {
+    PROJECTS: ("Programme", "Acronym", "Project Name", "Lead Partner", "Budget"),
+    PARTNERS: ("Programme", "Acronym", "Project Partner", "Lead Partner", "Country"),
+    CALLS: ("Programme", "Serial Number", "Start Date", "End Date", "Budget"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    source: Path
+    sheet: str
+    line: int  # 1-based line in the sheet or file, the header being line 1
+    cells: dict[str, object]
+
+    def get(self, column: str) -> object:
+        value = self.cells.get(column)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def where(self) -> str:
+        return f"{self.source}:{self.sheet}:{self.line}"
+
+
+def _check_columns(path: Path, sheet: str, header: list[str]) -> None:
+    missing = [c for c in REQUIRED.get(sheet, ()) if c not in header]
+    if missing:
+        raise InputError(
+            f"sheet {sheet!r} lacks the column(s) {', '.join(missing)}",
+            path=path,
+            line=1,
+            fix="export from keep.eu again with all columns, or rename the header cells",
+        )
+
+
+def read_workbook(path: Path) -> dict[str, list[Row]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise InputError(
+            f"not a readable .xlsx workbook: {exc}",
+            path=path,
+            fix="give the .xlsx file keep.eu exported, unchanged",
+        ) from exc
+    missing = [s for s in REQUIRED if s not in wb.sheetnames]
+    if missing:
+        raise InputError(
+            f"the workbook has no sheet(s) {', '.join(repr(s) for s in missing)} "
+            f"(it has {', '.join(repr(s) for s in wb.sheetnames)})",
+            path=path,
+            fix="give keep.eu's export workbook with its three sheets",
+        )
+    out: dict[str, list[Row]] = {}
+    for sheet in REQUIRED:
+        rows = wb[sheet].iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+        _check_columns(path, sheet, header)
+        out[sheet] = [
+            Row(path, sheet, line, dict(zip(header, values, strict=False)))
+            for line, values in enumerate(rows, start=2)
+            if any(v is not None and str(v).strip() for v in values)
+        ]
+    wb.close()
+    return out
+
+
+def read_partner_csv(path: Path) -> list[Row]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc}", path=path, fix="save the CSV as UTF-8") from exc
+    reader = csv.reader(text.splitlines(), delimiter=";")
+    header = [h.strip() for h in next(reader, [])]
+    _check_columns(path, PARTNERS, header)
+    return [
+        Row(path, PARTNERS, line, dict(zip(header, values, strict=False)))
+        for line, values in enumerate(reader, start=2)
+        if any(v.strip() for v in values)
+    ]
