@@ -41,7 +41,7 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 def test_missing_sheet_is_named(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "x.xlsx", {PROJECTS: [list(REQUIRED[PROJECTS])]})
-    with pytest.raises(InputError, match="no sheet.*'Partners'.*'Calls'"):
+    with pytest.raises(InputError, match=r"no sheet.*'Partners'.*'Calls'"):
         read_workbook(path)
 
 
@@ -70,5 +70,5 @@ def test_rows_keep_their_line_and_blank_rows_are_skipped(tmp_path: Path) -> None
 def test_not_a_workbook(tmp_path: Path) -> None:
     bad = tmp_path / "x.xlsx"
     bad.write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match="not a readable .xlsx workbook"):
+    with pytest.raises(InputError, match=r"not a readable \.xlsx workbook"):
         read_workbook(bad)
