@@ -8,6 +8,8 @@ queries) runs once, after the closure.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,9 +66,8 @@ def infer(store: EmbeddedStore, rules_dir: Path) -> InferenceReport:
     report.per_rule = materialise(
         store, rules_dir / "owl-rl", source_graphs(store), INFERRED_OWL.value
     )
-    view_graphs = [*graphs]
-    view: set = set()
-    for rule in load_rules(rules_dir / "schema-org"):
-        view.update(store.construct(rule.query, graphs=view_graphs))
-    report.schema_view = store.add(INFERRED_SCHEMA.value, view)
+    rules = load_rules(rules_dir / "schema-org")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # oxigraph frees the GIL
+        answers = list(pool.map(lambda r: store.construct(r.query, graphs=graphs), rules))
+    report.schema_view = store.add(INFERRED_SCHEMA.value, [t for a in answers for t in a])
     return report
