@@ -72,3 +72,21 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     bad.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match=r"not a readable \.xlsx workbook"):
         read_workbook(bad)
+
+
+def test_every_programme_of_the_sample_is_in_the_vocabulary(shared: Path, kb) -> None:
+    """keep.eu names programmes in its own way; data/vocab/programmes.ttl knows each name."""
+    import pyoxigraph as ox
+
+    from clusterkb.namespaces import SKOS
+
+    known = {
+        q.object.value
+        for q in kb.match(None, ox.NamedNode(SKOS + "altLabel"), None, kb.public_graphs())
+    }
+    sheets = read_workbook(shared / "keep-sample" / "keep-sample-2014-2020.xlsx")
+    csv_rows = read_partner_csv(shared / "keep-sample" / "keep-sample-2014-2020-partners.csv")
+    names = {r.get("Programme") for rows in sheets.values() for r in rows}
+    names |= {r.get("Programme") for r in csv_rows}
+    assert len(names) == 7
+    assert names <= known
