@@ -53,13 +53,23 @@ def build_into(
     *,
     validate_data: bool = True,
     progress: Progress = _quiet,
+    stored: EmbeddedStore | None = None,
 ) -> BuildReport:
-    """Load, validate and infer into `store` (expected empty or in-memory)."""
+    """Load, validate and infer into `store` (expected empty or in-memory).
+
+    `stored` is the on-disk store being rebuilt: graphs it holds that no file provides (imports
+    made with --store) are validated and inferred with the rest.
+    """
     report = BuildReport()
     files = knowledge_files(settings)
     t0 = time.perf_counter()
     progress(f"loading {len(files)} knowledge files")
     load_files(store, files)
+    if stored is not None:
+        from_files = {kf.graph for kf in files}
+        for graph in stored.graphs():
+            if graph not in from_files and not _is_derived(graph) and not _is_file_graph(graph):
+                store.copy_graph(stored, graph)
     report.timings["load"] = time.perf_counter() - t0
 
     if validate_data:
@@ -92,11 +102,13 @@ def build(
 ) -> tuple[EmbeddedStore, BuildReport]:
     """Build in memory; with settings.store, copy the result over the stored graphs."""
     staging = EmbeddedStore()
-    report = build_into(staging, settings, validate_data=validate_data, progress=progress)
-    if settings.store is None:
+    target = EmbeddedStore(settings.store) if settings.store is not None else None
+    report = build_into(
+        staging, settings, validate_data=validate_data, progress=progress, stored=target
+    )
+    if target is None:
         return staging, report
     progress(f"writing to {settings.store}")
-    target = EmbeddedStore(settings.store)
     built = set(staging.graphs())
     for graph in target.graphs():
         if graph not in built and _is_file_graph(graph):
@@ -105,6 +117,10 @@ def build(
         target.copy_graph(staging, graph)
     target.flush()
     return target, report
+
+
+def _is_derived(graph: str) -> bool:
+    return graph.startswith(GRAPH + "inferred/") or graph == BUILD_GRAPH.value
 
 
 def _is_file_graph(graph: str) -> bool:

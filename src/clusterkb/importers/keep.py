@@ -77,11 +77,16 @@ class ImportReport:
     merges: list[str] = field(default_factory=list)
     undecided_languages: int = 0
 
-    def balanced(self) -> bool:
+    def quarantined_per_sheet(self) -> dict[str, int]:
         per_sheet: dict[str, int] = {}
         for q in self.quarantined:
             sheet = q.where.rsplit(":", 2)[-2]
             per_sheet[sheet] = per_sheet.get(sheet, 0) + 1
+        return per_sheet
+
+    def balanced(self) -> bool:
+        """read = stored + quarantined, on every sheet."""
+        per_sheet = self.quarantined_per_sheet()
         return all(self.read[s] == self.stored.get(s, 0) + per_sheet.get(s, 0) for s in self.read)
 
 
