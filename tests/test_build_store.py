@@ -23,14 +23,26 @@ def test_rebuild_keeps_and_infers_store_only_imports(tmp_path: Path) -> None:
     settings = Settings(root=root, store=tmp_path / "store")
     store, _ = build(settings, validate_data=False)
     ckb = "https://w3id.org/clusterkb/ontology#"
-    store.replace_graph(IMPORTED, [
-        ox.Triple(PROJECT, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                  ox.NamedNode(ckb + "Project")),
-        ox.Triple(PROJECT, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                  ox.Literal("Demo", language="en")),
-        ox.Triple(PROJECT, ox.NamedNode(ckb + "programme"),
-                  ox.NamedNode("https://w3id.org/clusterkb/id/programme/med-2014-2020")),
-    ])
+    store.replace_graph(
+        IMPORTED,
+        [
+            ox.Triple(
+                PROJECT,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(ckb + "Project"),
+            ),
+            ox.Triple(
+                PROJECT,
+                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                ox.Literal("Demo", language="en"),
+            ),
+            ox.Triple(
+                PROJECT,
+                ox.NamedNode(ckb + "programme"),
+                ox.NamedNode("https://w3id.org/clusterkb/id/programme/med-2014-2020"),
+            ),
+        ],
+    )
     store.flush()
     del store
     rebuilt, report = build(settings, validate_data=True)

@@ -58,7 +58,7 @@ def test_money_adds_up_to_the_cent(sample: dict, column: str, suffix: str) -> No
     graphs, report = map_export(sample, PROGRAMMES, english, "x.xlsx")
     cells = [r.get(column) for r in sample[PROJECTS] if r.get(column) is not None]
     assert cells, f"no {column} in the sample"
-    assert report.unparsed == []
+    assert [u for u in report.unparsed if column in u] == []
     assert total(graphs, suffix) == sum(_naive(c) for c in cells)
 
 

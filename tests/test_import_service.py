@@ -39,6 +39,9 @@ def test_import_writes_one_file_per_programme_and_is_idempotent(
     for a, b in zip(first.written, second.written, strict=True):
         assert a.read_bytes() == b.read_bytes()
     assert first.quarantine is None
+    assert first.report.unparsed == []  # every keep.eu theme of the sample is in the scheme
+    alpine = (tmp_path / "a" / "keep-alpine-space-2014-2020.ttl").read_text(encoding="utf-8")
+    assert "ckb:theme theme:keep-clustering-and-economic-cooperation" in alpine
 
 
 def test_import_into_a_store_replaces_only_its_programme_graphs(

@@ -20,8 +20,8 @@ from .namespaces import (
     CONTACTS_PREFIX,
     INFERRED_PREFIX,
     INFERRED_SEARCH,
-    PREFIXES,
     SHAPES_GRAPH,
+    TURTLE_PREFIXES,
 )
 from .store import EmbeddedStore
 
@@ -148,8 +148,8 @@ def export(
     if fmt == "csv":
         return to_csv(quads)
     if fmt in DATASET_FORMATS:
-        return ox.serialize(quads, format=FORMATS[fmt][0], prefixes=PREFIXES)
+        return ox.serialize(quads, format=FORMATS[fmt][0], prefixes=TURTLE_PREFIXES)
     triples = list({q.triple for q in quads})
     if fmt == "jsonld":
         return to_jsonld(triples, load_context(context_file))
-    return ox.serialize(triples, format=FORMATS[fmt][0], prefixes=PREFIXES)
+    return ox.serialize(triples, format=FORMATS[fmt][0], prefixes=TURTLE_PREFIXES)

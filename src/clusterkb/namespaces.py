@@ -48,6 +48,40 @@ PREFIXES: dict[str, str] = {
     "language": LANGUAGE,
 }
 
+# For writing Turtle: a prefix per kind of thing, so that names read "project:med-2007-2013--x"
+# (a prefixed name cannot hold "/" unescaped, so "id:project/..." would print as "id:project\/...").
+ID_TYPES = (
+    "project",
+    "programme",
+    "period",
+    "axis",
+    "objective",
+    "call",
+    "organisation",
+    "participation",
+    "funding-line",
+    "amount",
+    "role",
+    "fund",
+    "funding-kind",
+    "city",
+    "region",
+    "venue",
+    "event",
+    "initiative",
+    "output",
+    "work-package",
+    "count",
+    "theme",
+    "scheme",
+    "source",
+    "contact",
+)
+TURTLE_PREFIXES: dict[str, str] = {
+    **{k: v for k, v in PREFIXES.items() if k not in ("id", "graph")},
+    **{t.replace("-", ""): f"{ID}{t}/" for t in ID_TYPES},
+}
+
 # Named graphs that the build derives (never loaded from files).
 INFERRED_OWL = NamedNode(GRAPH + "inferred/owl-rl")
 INFERRED_SCHEMA = NamedNode(GRAPH + "inferred/schema-org")

@@ -146,8 +146,10 @@ def map_export(
     programmes: Mapping[str, tuple[str, Sequence[str]]],
     tagger: Tagger,
     source: str,
+    themes: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, list[ox.Triple]], ImportReport]:
-    """Map the export. `programmes`: keep.eu programme name -> (programme slug, languages)."""
+    """Map the export. `programmes`: keep.eu programme name -> (programme slug, languages);
+    `themes`: keep.eu thematic keyword -> theme IRI."""
     g = _Graphs()
     report = ImportReport(read={name: len(rows) for name, rows in sheets.items()})
     source_node = _n(f"source/{slug(source)}")
@@ -256,6 +258,15 @@ def map_export(
         serial = row.get("Call SN")
         if serial is not None:
             g.add(graph, project, _c("call"), _n(f"call/{programme_slug}--{slug(str(serial))}"))
+        for column in ("Thematic1", "Thematic2", "Thematic3"):
+            keyword = row.get(column)
+            if keyword is None:
+                continue
+            theme = (themes or {}).get(str(keyword))
+            if theme is None:
+                report.unparsed.append(f"{row.where()}: {column} {keyword!r} is no keep.eu theme")
+            else:
+                g.add(graph, project, _c("theme"), ox.NamedNode(theme))
         money(graph, project, pslug, row)
         report.stored[PROJECTS] = report.stored.get(PROJECTS, 0) + 1
 

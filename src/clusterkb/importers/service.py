@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..namespaces import GRAPH, ID, PREFIXES, SKOS
+from ..namespaces import GRAPH, ID, SKOS, TURTLE_PREFIXES
 from ..store import EmbeddedStore
 from .keep import ImportReport, Tagger, map_export
 from .keep_table import PARTNERS, read_partner_csv, read_workbook
@@ -28,6 +28,15 @@ SELECT ?programme ?name WHERE {{
   ?programme a <https://w3id.org/clusterkb/ontology#Programme> ;
     <{SKOS}altLabel> ?name .
 }}
+"""
+
+_THEMES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?theme ?label WHERE {
+  ?theme skos:inScheme <https://w3id.org/clusterkb/id/scheme/keep-themes> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+  FILTER(LANGMATCHES(LANG(?label), "en"))
+}
 """
 
 TaggerFactory = Callable[[], Tagger]
@@ -102,8 +111,9 @@ def run_import(
     store: EmbeddedStore | None = None,
 ) -> ImportResult:
     sheets = _read(export)
+    themes = {r["label"].value: r["theme"].value for r in knowledge.select(_THEMES).rows}
     graphs, report = map_export(
-        sheets, programmes_of(knowledge, sheets, languages_of), tagger, export.name
+        sheets, programmes_of(knowledge, sheets, languages_of), tagger, export.name, themes
     )
     written: list[Path] = []
     if out_dir is not None:
@@ -113,7 +123,9 @@ def run_import(
             target = out_dir / f"{name}.ttl"
             target.write_bytes(
                 ox.serialize(
-                    sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES
+                    sorted(set(triples), key=str),
+                    format=ox.RdfFormat.TURTLE,
+                    prefixes=TURTLE_PREFIXES,
                 )
             )
             written.append(target)
@@ -125,3 +137,24 @@ def run_import(
         report, (out_dir or export.parent) / f"{export.stem}.quarantine.csv"
     )
     return ImportResult(report, {g: len(set(t)) for g, t in graphs.items()}, written, quarantine)
+
+
+def language_tagger() -> Tagger:
+    """The detector (lingua, models shipped in the package), one per set of candidate languages."""
+    from .language import LanguageDetector
+
+    detectors: dict[tuple[str, ...], LanguageDetector] = {}
+
+    def tag(text: str, candidates: Sequence[str]) -> str | None:
+        key = tuple(sorted(set(candidates) | {"en"}))
+        if key not in detectors:
+            detectors[key] = LanguageDetector(key)
+        return detectors[key].detect(text).lang
+
+    return tag
+
+
+def languages_of_countries(countries: Sequence[str]) -> list[str]:
+    from .language import languages_for_countries
+
+    return languages_for_countries(countries)
