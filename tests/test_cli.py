@@ -119,3 +119,15 @@ def test_bad_sparql_file_names_file_line_and_column(
     code, _, err = run(capsys, "query", str(bad))
     assert code == 2
     assert f"{bad}:5:1: SPARQL query syntax error" in err  # the end of input, after line 4
+
+
+def test_import_keep_prints_the_accounting(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    export = shared / "keep-sample" / "keep-sample-2014-2020.xlsx"
+    code, out, _ = run(capsys, "import", "keep", str(export), "--out", str(tmp_path))
+    assert code == 0
+    assert "Projects (lead partners): read 27 = stored 27 + quarantined 0" in out
+    assert "Partners: read 236 = stored 236 + quarantined 0" in out
+    assert "Calls: read 12 = stored 12 + quarantined 0" in out
+    assert len(list(tmp_path.glob("keep-*.ttl"))) == 7

@@ -25,6 +25,7 @@ from .queries import QueryLibrary, run_query
 from .results import FORMATS as RESULT_FORMATS
 from .results import render
 from .settings import Settings
+from .store import EmbeddedStore
 from .tour import run_tour
 from .validation import render_report, report_json
 from .workspace import open_knowledge_base
@@ -152,6 +153,49 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers.service import language_tagger, languages_of_countries, run_import
+
+    settings = _settings(args)
+    progress = Progress()
+    knowledge, _ = build(Settings(root=settings.root), validate_data=False, progress=progress)
+    out_dir = (
+        Path(args.out) if args.out else (None if settings.store else settings.data_dir / "imported")
+    )
+    store = EmbeddedStore(settings.store) if settings.store else None
+    progress(f"importing {args.file}")
+    result = run_import(
+        Path(args.file),
+        knowledge,
+        language_tagger(),
+        languages_of_countries,
+        out_dir=out_dir,
+        store=store,
+    )
+    progress.done()
+    report = result.report
+    quarantined = report.quarantined_per_sheet()
+    for sheet, read in report.read.items():
+        print(
+            f"{sheet}: read {read} = stored {report.stored.get(sheet, 0)} "
+            f"+ quarantined {quarantined.get(sheet, 0)}"
+        )
+    for path in result.written:
+        print(f"wrote {path}")
+    for graph, n in sorted(result.graphs.items()):
+        if store is not None:
+            print(f"stored {shorten(graph)}: {n:,} triples")
+    if result.quarantine:
+        print(f"quarantine: {result.quarantine}")
+    for line in report.unparsed:
+        print(f"kept as raw text (not a number or date): {line}")
+    print(
+        f"organisations merged: {len(report.merges)}; "
+        f"texts whose language could not be decided: {report.undecided_languages}"
+    )
+    return 0 if report.balanced() else 1
+
+
 def cmd_tour(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_knowledge_base(settings, Progress())
@@ -212,6 +256,17 @@ def parser() -> argparse.ArgumentParser:
         help="regenerate derived knowledge files (countries, JSON-LD context)",
     )
     g.set_defaults(func=cmd_generate)
+
+    i = sub.add_parser("import", parents=[common], help="import a keep.eu export")
+    i.add_argument("kind", choices=["keep"], help="the export's kind")
+    i.add_argument("file", help="keep.eu .xlsx workbook or ';'-separated partner .csv")
+    i.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write one Turtle file per programme here (default: data/imported, "
+        "or into --store when given)",
+    )
+    i.set_defaults(func=cmd_import)
 
     t = sub.add_parser("tour", parents=[common], help="a short tour of answers")
     t.set_defaults(func=cmd_tour)
