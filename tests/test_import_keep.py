@@ -83,14 +83,25 @@ def test_identity_ignores_case_accents_spacing_and_legal_form() -> None:
     )
 
 
-def test_imported_sample_passes_the_shapes(sample: dict, settings) -> None:
+def test_imported_sample_passes_the_shapes(sample: dict, settings, kb) -> None:
     from clusterkb.build import _shape_files
+    from clusterkb.importers.service import _REGIONS
     from clusterkb.knowledge import knowledge_files
     from clusterkb.loader import load_files
     from clusterkb.store import EmbeddedStore
     from clusterkb.validation import compile_shapes, load_shapes, validate
 
-    graphs, _ = map_export(sample, PROGRAMMES, english, "keep-sample-2014-2020.xlsx")
+    known = {r["r"].value for r in kb.select(_REGIONS).rows}
+    graphs, _ = map_export(
+        sample, PROGRAMMES, english, "keep-sample-2014-2020.xlsx", known_regions=known
+    )
+    regions = {
+        t.subject.value
+        for ts in graphs.values()
+        for t in ts
+        if t.predicate.value.endswith("#nutsCode")
+    }
+    assert len(regions) > 50 and not regions & known
     store = EmbeddedStore()
     files = knowledge_files(settings)
     load_files(store, files)

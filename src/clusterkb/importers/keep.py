@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from anyascii import anyascii
 
 from ..namespaces import CKB, COUNTRY, CURRENCY, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, SKOS, XSD
 from .keep_table import CALLS, PARTNERS, PROJECTS, Row
-from .values import parse_country, parse_date, parse_money
+from .values import parse_country, parse_date, parse_money, parse_nuts
 
 # A tagger answers the language of a text among candidate languages, or None when undecidable.
 Tagger = Callable[[str, Sequence[str]], str | None]
@@ -141,12 +141,62 @@ def _texts(
     return used
 
 
+NUTS_COLUMNS = ("NUTS1 (or equivalent)", "NUTS2 (or equivalent)", "NUTS3 (or equivalent)")
+
+
+def _nuts_regions(
+    g: _Graphs,
+    graph: str,
+    row: Row,
+    country: str | None,
+    labelled: set[tuple[str, ox.NamedNode]],
+    known: Container[str] = (),
+) -> ox.NamedNode | None:
+    """NUTS 1-3 cells become regions nested by ckb:locatedIn; returns the finest one.
+
+    Regions the reference data already describes (`known`) are only pointed at: the export
+    would otherwise give them a second English name beside the curated one.
+    """
+    parent: ox.NamedNode | None = None
+    for column in NUTS_COLUMNS:
+        nuts = parse_nuts(row.get(column))
+        if nuts is None or nuts.level < 1:
+            continue
+        region = _n(f"region/{nuts.code.lower()}")
+        if region.value in known:
+            parent = region
+            continue
+        g.add(graph, region, TYPE, _c("Region"))
+        # keep.eu writes the region's own (national) name; it also serves as the English label,
+        # and a second spelling of it within one programme becomes an alternative label
+        name = ox.Literal(nuts.name or nuts.code, language="en")
+        if (graph, region) in labelled:
+            g.add(graph, region, ALT, name)
+        else:
+            labelled.add((graph, region))
+            g.add(graph, region, LABEL, name)
+        g.add(graph, region, _c("nutsCode"), ox.Literal(nuts.code))
+        g.add(
+            graph,
+            region,
+            _c("nutsLevel"),
+            ox.Literal(str(nuts.level), datatype=ox.NamedNode(XSD + "integer")),
+        )
+        if country:
+            g.add(graph, region, _c("country"), ox.NamedNode(COUNTRY + country))
+        if parent is not None:
+            g.add(graph, region, _c("locatedIn"), parent)
+        parent = region
+    return parent
+
+
 def map_export(
     sheets: Mapping[str, Sequence[Row]],
     programmes: Mapping[str, tuple[str, Sequence[str]]],
     tagger: Tagger,
     source: str,
     themes: Mapping[str, str] | None = None,
+    known_regions: Container[str] = (),
 ) -> tuple[dict[str, list[ox.Triple]], ImportReport]:
     """Map the export. `programmes`: keep.eu programme name -> (programme slug, languages);
     `themes`: keep.eu thematic keyword -> theme IRI."""
@@ -316,6 +366,9 @@ def map_export(
             g.add(graph, organisation, _c("postalCode"), ox.Literal(str(row.get("Postal code"))))
         if row.get("Street"):
             g.add(graph, organisation, _c("streetAddress"), ox.Literal(str(row.get("Street"))))
+        finest = _nuts_regions(g, graph, row, country, labelled, known_regions)
+        if finest is not None:
+            g.add(graph, organisation, _c("region"), finest)
         participation = _n(
             f"participation/{project.value.rsplit('/', 1)[1]}--"
             f"{organisation.value.rsplit('/', 1)[1]}"

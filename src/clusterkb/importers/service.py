@@ -39,6 +39,8 @@ SELECT ?theme ?label WHERE {
 }
 """
 
+_REGIONS = "SELECT ?r WHERE { ?r a <https://w3id.org/clusterkb/ontology#Region> }"
+
 TaggerFactory = Callable[[], Tagger]
 LanguagesOf = Callable[[Sequence[str]], list[str]]
 
@@ -112,8 +114,14 @@ def run_import(
 ) -> ImportResult:
     sheets = _read(export)
     themes = {r["label"].value: r["theme"].value for r in knowledge.select(_THEMES).rows}
+    regions = {r["r"].value for r in knowledge.select(_REGIONS).rows}
     graphs, report = map_export(
-        sheets, programmes_of(knowledge, sheets, languages_of), tagger, export.name, themes
+        sheets,
+        programmes_of(knowledge, sheets, languages_of),
+        tagger,
+        export.name,
+        themes,
+        regions,
     )
     written: list[Path] = []
     if out_dir is not None:
