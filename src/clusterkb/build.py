@@ -93,7 +93,7 @@ def build_into(
     report.timings["search"] = time.perf_counter() - t0
 
     _record_build(store, files)
-    report.graphs = {g: store.count(g) for g in store.graphs()}
+    report.graphs = {g: store.size(g) for g in store.graphs()}
     return report
 
 

@@ -17,7 +17,6 @@ from .namespaces import (
     INFERRED_OWL,
     INFERRED_PREFIX,
     INFERRED_SCHEMA,
-    SHAPES_GRAPH,
 )
 from .reasoner import materialise
 from .store import EmbeddedStore
@@ -48,12 +47,9 @@ def load_rules(folder: Path) -> list[Rule]:
 
 
 def source_graphs(store: EmbeddedStore) -> list[str]:
-    """What inference reads: ontology and public data, never shapes, contacts or derived graphs."""
-    return [
-        g
-        for g in store.public_graphs()
-        if g != SHAPES_GRAPH.value and not g.startswith(INFERRED_PREFIX)
-    ]
+    """What inference reads: ontology and public data (the public store holds no shapes or
+    contacts), never derived graphs."""
+    return [g for g in store.public_graphs() if not g.startswith(INFERRED_PREFIX)]
 
 
 def infer(store: EmbeddedStore, rules_dir: Path) -> InferenceReport:
