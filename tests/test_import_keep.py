@@ -85,16 +85,14 @@ def test_identity_ignores_case_accents_spacing_and_legal_form() -> None:
 
 def test_imported_sample_passes_the_shapes(sample: dict, settings, kb) -> None:
     from clusterkb.build import _shape_files
-    from clusterkb.importers.service import _REGIONS
+    from clusterkb.importers.service import _KNOWN
     from clusterkb.knowledge import knowledge_files
     from clusterkb.loader import load_files
     from clusterkb.store import EmbeddedStore
     from clusterkb.validation import compile_shapes, load_shapes, validate
 
-    known = {r["r"].value for r in kb.select(_REGIONS).rows}
-    graphs, _ = map_export(
-        sample, PROGRAMMES, english, "keep-sample-2014-2020.xlsx", known_regions=known
-    )
+    known = {r["r"].value for r in kb.select(_KNOWN).rows}
+    graphs, _ = map_export(sample, PROGRAMMES, english, "keep-sample-2014-2020.xlsx", known=known)
     regions = {
         t.subject.value
         for ts in graphs.values()

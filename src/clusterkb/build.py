@@ -21,7 +21,7 @@ from .namespaces import BUILD_GRAPH, CKB, DCTERMS, GRAPH, INFERRED_SEARCH, PROV,
 from .search import derive_search_keys
 from .settings import Settings
 from .store import EmbeddedStore
-from .validation import ValidationReport, compile_shapes, load_shapes, validate
+from .validation import CompiledConstraint, ValidationReport, compile_shapes, load_shapes, validate
 
 Progress = Callable[[str], None]
 
@@ -45,6 +45,11 @@ def _quiet(_: str) -> None:
 
 def _shape_files(files: list[KnowledgeFile]) -> list:
     return [kf.path for kf in files if kf.graph == SHAPES_GRAPH.value]
+
+
+def shape_constraints(settings: Settings) -> list[CompiledConstraint]:
+    """The project's shapes, compiled: for checking data that is not (yet) in a build."""
+    return compile_shapes(load_shapes(_shape_files(knowledge_files(settings))))
 
 
 def build_into(

@@ -154,7 +154,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importers.service import language_tagger, languages_of_countries, run_import
+    from .build import shape_constraints
+    from .importers.service import (
+        ImportValidationFailed,
+        language_tagger,
+        languages_of_countries,
+        render_import,
+        run_import,
+    )
 
     settings = _settings(args)
     progress = Progress()
@@ -163,37 +170,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else (None if settings.store else settings.data_dir / "imported")
     )
     store = EmbeddedStore(settings.store) if settings.store else None
-    progress(f"importing {args.file}")
-    result = run_import(
-        Path(args.file),
-        knowledge,
-        language_tagger(),
-        languages_of_countries,
-        out_dir=out_dir,
-        store=store,
-    )
-    progress.done()
-    report = result.report
-    quarantined = report.quarantined_per_sheet()
-    for sheet, read in report.read.items():
-        print(
-            f"{sheet}: read {read} = stored {report.stored.get(sheet, 0)} "
-            f"+ quarantined {quarantined.get(sheet, 0)}"
+    progress(f"importing and validating {args.file}")
+    try:
+        result = run_import(
+            Path(args.file),
+            knowledge,
+            language_tagger(),
+            languages_of_countries,
+            out_dir=out_dir,
+            store=store,
+            constraints=shape_constraints(settings),
         )
-    for path in result.written:
-        print(f"wrote {path}")
-    for graph, n in sorted(result.graphs.items()):
-        if store is not None:
-            print(f"stored {shorten(graph)}: {n:,} triples")
-    if result.quarantine:
-        print(f"quarantine: {result.quarantine}")
-    for line in report.unparsed:
-        print(f"kept as raw text (not a number or date): {line}")
-    print(
-        f"organisations merged: {len(report.merges)}; "
-        f"texts whose language could not be decided: {report.undecided_languages}"
-    )
-    return 0 if report.balanced() else 1
+    except ImportValidationFailed as exc:
+        progress.done()
+        sys.stdout.write(render_report(exc.validation, parse_langs(args.lang)))
+        sys.stdout.write("import stopped: the mapped data breaks the shapes; nothing was written\n")
+        return 1
+    progress.done()
+    sys.stdout.write(render_import(result, shorten if store is not None else None))
+    return 0 if result.report.balanced() else 1
 
 
 def cmd_tour(args: argparse.Namespace) -> int:

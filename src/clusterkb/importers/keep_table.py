@@ -51,36 +51,45 @@ def _check_columns(path: Path, sheet: str, header: list[str]) -> None:
         )
 
 
+def _cell(value: object) -> object:
+    """calamine reads every number as a float; keep.eu's whole numbers (acronyms such as "28",
+    serial numbers, postal codes) read back as the integers they were."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return None if value == "" else value
+
+
 def read_workbook(path: Path) -> dict[str, list[Row]]:
-    import openpyxl
+    """Rows of the three sheets (calamine: a Rust reader, ~10x faster than openpyxl at
+    keep.eu's size)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several kinds for a file that is no workbook
         raise InputError(
             f"not a readable .xlsx workbook: {exc}",
             path=path,
             fix="give the .xlsx file keep.eu exported, unchanged",
         ) from exc
-    missing = [s for s in REQUIRED if s not in wb.sheetnames]
+    missing = [s for s in REQUIRED if s not in wb.sheet_names]
     if missing:
         raise InputError(
             f"the workbook has no sheet(s) {', '.join(repr(s) for s in missing)} "
-            f"(it has {', '.join(repr(s) for s in wb.sheetnames)})",
+            f"(it has {', '.join(repr(s) for s in wb.sheet_names)})",
             path=path,
             fix="give keep.eu's export workbook with its three sheets",
         )
     out: dict[str, list[Row]] = {}
     for sheet in REQUIRED:
-        rows = wb[sheet].iter_rows(values_only=True)
-        header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+        rows = iter(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        header = [str(c).strip() for c in next(rows, ())]
         _check_columns(path, sheet, header)
         out[sheet] = [
-            Row(path, sheet, line, dict(zip(header, values, strict=False)))
+            Row(path, sheet, line, dict(zip(header, map(_cell, values), strict=False)))
             for line, values in enumerate(rows, start=2)
             if any(v is not None and str(v).strip() for v in values)
         ]
-    wb.close()
     return out
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import InputError, ValidationFailed
 from ..namespaces import GRAPH, ID, SKOS, TURTLE_PREFIXES
 from ..store import EmbeddedStore
+from ..validation import CompiledConstraint, ValidationReport, context_graphs, validate
 from .keep import ImportReport, Tagger, map_export
 from .keep_table import PARTNERS, read_partner_csv, read_workbook
 from .values import parse_country
@@ -30,6 +31,13 @@ SELECT ?programme ?name WHERE {{
 }}
 """
 
+_PROGRAMME_SITES = """
+SELECT ?site WHERE {
+  ?programme a <https://w3id.org/clusterkb/ontology#Programme> ;
+    <https://w3id.org/clusterkb/ontology#website> ?site .
+}
+"""
+
 _THEMES = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?theme ?label WHERE {
@@ -39,7 +47,21 @@ SELECT ?theme ?label WHERE {
 }
 """
 
-_REGIONS = "SELECT ?r WHERE { ?r a <https://w3id.org/clusterkb/ontology#Region> }"
+# What an import points at rather than describes again: curated places and objectives (not what
+# an earlier import minted, or importing twice would not give the same triples), and projects
+# from anywhere (the partner CSV attaches to the workbook's).
+_KNOWN = f"""
+PREFIX ckb: <https://w3id.org/clusterkb/ontology#>
+SELECT DISTINCT ?r WHERE {{
+  {{
+    VALUES ?class {{ ckb:Region ckb:City ckb:ThematicObjective }}
+    GRAPH ?g {{ ?r a ?class }}
+    FILTER(!STRSTARTS(STR(?g), "{GRAPH}imported/") && !STRSTARTS(STR(?g), "{GRAPH}inferred/"))
+  }} UNION {{
+    ?r a ckb:Project
+  }}
+}}
+"""
 
 TaggerFactory = Callable[[], Tagger]
 LanguagesOf = Callable[[Sequence[str]], list[str]]
@@ -51,6 +73,29 @@ class ImportResult:
     graphs: dict[str, int]
     written: list[Path]
     quarantine: Path | None
+    validation: ValidationReport | None = None
+
+
+class ImportValidationFailed(ValidationFailed):
+    """The mapped export breaks a shape: a bug of the mapping, so nothing is written."""
+
+    def __init__(self, validation: ValidationReport, report: ImportReport) -> None:
+        super().__init__(f"{len(validation.violations)} violation(s) in the imported data")
+        self.validation = validation
+        self.report = report
+
+
+def validate_import(
+    knowledge: EmbeddedStore,
+    graphs: dict[str, list[ox.Triple]],
+    constraints: Sequence[CompiledConstraint],
+) -> ValidationReport:
+    """The imported graphs checked as sources of their own, beside the reference vocabularies
+    (`knowledge` gets the new graphs in place of any earlier import of them)."""
+    for graph, triples in graphs.items():
+        knowledge.replace_graph(graph, triples)
+    context = context_graphs(knowledge.graphs())
+    return validate(knowledge, constraints, [*graphs, *context], per_source=True)
 
 
 def _read(path: Path) -> dict:
@@ -111,18 +156,31 @@ def run_import(
     *,
     out_dir: Path | None = None,
     store: EmbeddedStore | None = None,
+    constraints: Sequence[CompiledConstraint] | None = None,
 ) -> ImportResult:
+    """Map `export`; with `constraints`, validate it first and write nothing if it breaks one."""
     sheets = _read(export)
     themes = {r["label"].value: r["theme"].value for r in knowledge.select(_THEMES).rows}
-    regions = {r["r"].value for r in knowledge.select(_REGIONS).rows}
+    known = {r["r"].value for r in knowledge.select(_KNOWN).rows}
+    if store is not None:
+        known |= {r["r"].value for r in store.select(_KNOWN).rows}
     graphs, report = map_export(
         sheets,
         programmes_of(knowledge, sheets, languages_of),
         tagger,
         export.name,
         themes,
-        regions,
+        known,
+        # the partner CSV repeats the workbook's partners: a graph of its own, so that neither
+        # import replaces the other
+        graph_suffix="--partners-csv" if export.suffix.lower() == ".csv" else "",
+        programme_sites=[r["site"].value for r in knowledge.select(_PROGRAMME_SITES).rows],
     )
+    validation = None
+    if constraints is not None:
+        validation = validate_import(knowledge, graphs, constraints)
+        if not validation.conforms:
+            raise ImportValidationFailed(validation, report)
     written: list[Path] = []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,7 +202,9 @@ def run_import(
     quarantine = write_quarantine(
         report, (out_dir or export.parent) / f"{export.stem}.quarantine.csv"
     )
-    return ImportResult(report, {g: len(set(t)) for g, t in graphs.items()}, written, quarantine)
+    return ImportResult(
+        report, {g: len(set(t)) for g, t in graphs.items()}, written, quarantine, validation
+    )
 
 
 def language_tagger() -> Tagger:
@@ -166,3 +226,43 @@ def languages_of_countries(countries: Sequence[str]) -> list[str]:
     from .language import languages_for_countries
 
     return languages_for_countries(countries)
+
+
+def render_import(result: ImportResult, stored_as: Callable[[str], str] | None = None) -> str:
+    """The accounting of an import, as `clusterkb import keep` prints it; `stored_as` names
+    graphs written into a store (None: files were written)."""
+    report = result.report
+    lines = []
+    quarantined = report.quarantined_per_sheet()
+    for sheet, read in report.read.items():
+        lines.append(
+            f"{sheet}: read {read} = stored {report.stored.get(sheet, 0)} "
+            f"+ quarantined {quarantined.get(sheet, 0)}"
+        )
+    lines += [f"wrote {path}" for path in result.written]
+    if stored_as is not None:
+        lines += [f"stored {stored_as(g)}: {n:,} triples" for g, n in sorted(result.graphs.items())]
+    if result.quarantine:
+        lines.append(f"quarantine: {result.quarantine}")
+    lines += [f"kept as raw text (not a number, date or known code): {u}" for u in report.unparsed]
+    lines += [f"kept as a comment (no term for the column): {u}" for u in report.unmapped]
+    lines += [f"given for many rows, so not theirs: {s}" for s in report.programme_sites]
+    lines += [
+        f"lead partner from the projects sheet: {s}" for s in report.leads_from_projects_sheet
+    ]
+    lines += [f"lead partners disagree: {s}" for s in report.lead_disagreements]
+    if report.attached_to_known_projects:
+        lines.append(
+            f"partners attached to projects imported before: {report.attached_to_known_projects}"
+        )
+    lines.append(
+        f"organisations merged: {len(report.merges)}; "
+        f"texts whose language could not be decided: {report.undecided_languages}"
+    )
+    if result.validation is not None:
+        lines.append(
+            f"shapes: {len(result.validation.violations)} violations, "
+            f"{len(result.validation.warnings)} warnings "
+            "(see them with: clusterkb validate, after a build)"
+        )
+    return "\n".join(lines) + "\n"
