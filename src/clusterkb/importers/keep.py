@@ -9,6 +9,7 @@ come from a tagger (keep.eu gives none); what it could not decide is reported to
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Container, Mapping, Sequence
@@ -197,6 +198,7 @@ class _Mapper:
         self.named: set[tuple[str, str]] = set()
         self.places = Places(known, slug)
         self.leads: dict[str, set[tuple[str, str, str]]] = {}
+        self.objective_texts: dict[str, str] = {}
         self.programme_sites: set[tuple[str, str]] = set()
         self.shared_sites = self._shared_sites()
 
@@ -415,7 +417,10 @@ class _Mapper:
         raw = row.get("Specific Obj")
         if raw is not None:
             text = re.sub(r"\s+", " ", str(raw)).strip()
-            objective = _n(f"objective/{programme_slug}--{short_slug(text)}")
+            oslug = f"{programme_slug}--{short_slug(text)}"
+            if self.objective_texts.setdefault(oslug, text) != text:  # same first words
+                oslug += "-" + hashlib.sha1(text.encode()).hexdigest()[:6]
+            objective = _n(f"objective/{oslug}")
             self.add(graph, objective, TYPE, _c("SpecificObjective"))
             self.add(graph, objective, LABEL, ox.Literal(text, language="en"))
             self.add(graph, objective, _c("inProgramme"), _n(f"programme/{programme_slug}"))
