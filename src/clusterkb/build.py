@@ -47,6 +47,13 @@ def _shape_files(files: list[KnowledgeFile]) -> list:
     return [kf.path for kf in files if kf.graph == SHAPES_GRAPH.value]
 
 
+def load_knowledge(settings: Settings) -> EmbeddedStore:
+    """The knowledge files in memory, neither validated nor inferred: reference data to read."""
+    store = EmbeddedStore()
+    load_files(store, knowledge_files(settings))
+    return store
+
+
 def shape_constraints(settings: Settings) -> list[CompiledConstraint]:
     """The project's shapes, compiled: for checking data that is not (yet) in a build."""
     return compile_shapes(load_shapes(_shape_files(knowledge_files(settings))))

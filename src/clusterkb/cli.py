@@ -154,7 +154,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .build import shape_constraints
+    from .build import load_knowledge, shape_constraints
     from .importers.service import (
         ImportValidationFailed,
         language_tagger,
@@ -165,7 +165,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     progress = Progress()
-    knowledge, _ = build(Settings(root=settings.root), validate_data=False, progress=progress)
+    progress("loading the knowledge files")
+    knowledge = load_knowledge(Settings(root=settings.root))
     out_dir = (
         Path(args.out) if args.out else (None if settings.store else settings.data_dir / "imported")
     )

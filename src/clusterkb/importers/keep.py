@@ -199,10 +199,42 @@ class _Mapper:
         self.places = Places(known, slug)
         self.leads: dict[str, set[tuple[str, str, str]]] = {}
         self.objective_texts: dict[str, str] = {}
+        self.org_names: dict[str, str] = {}
+        self.org_langs: dict[str, str] = {}
+        self.tags: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self.programme_sites: set[tuple[str, str]] = set()
         self.shared_sites = self._shared_sites()
 
     # -- plumbing
+
+    def tag(self, text: str, candidates: Sequence[str]) -> str | None:
+        key = (text, tuple(candidates))
+        if key not in self.tags:
+            self.tags[key] = self.tagger(text, candidates)
+        return self.tags[key]
+
+    def detect_ahead(self) -> None:
+        """Texts to tag, detected in one batch per programme when the tagger can (lingua then
+        runs on every core): the names and the texts of columns not marked EN."""
+        tag_many = getattr(self.tagger, "tag_many", None)
+        if tag_many is None:
+            return
+        texts: dict[tuple[str, ...], dict[str, None]] = {}
+        stems = [*NAME_COLUMNS, *(f"{s} {n}" for s in TEXT_COLUMNS.values() for n in "12")]
+        for sheet, columns in ((PROJECTS, stems), (PARTNERS, ["Project Partner"])):
+            for row in self.sheets.get(sheet, ()):
+                found = self.programmes.get(str(row.get("Programme")))
+                if found is None:
+                    continue
+                batch = texts.setdefault(tuple(found[1]), {})
+                for column in columns:
+                    value = row.get(column)
+                    if value is not None and not column.endswith("EN"):
+                        batch[str(value)] = None
+        for candidates, batch in texts.items():
+            unique = list(batch)
+            for text, lang in zip(unique, tag_many(unique, candidates), strict=True):
+                self.tags[(text, candidates)] = lang
 
     def add(
         self, graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal
@@ -310,7 +342,7 @@ class _Mapper:
         """Tag each text; a second text in one language goes on `second` (default: the same)."""
         used: set[str] = set()
         for column, text in texts:
-            lang = "en" if column.endswith("EN") else self.tagger(text, candidates)
+            lang = "en" if column.endswith("EN") else self.tag(text, candidates)
             if lang is None:
                 self.report.undecided_languages += 1
                 self.add(graph, node, predicate, ox.Literal(text))  # kept, untagged
@@ -527,15 +559,18 @@ class _Mapper:
             self.report.merges.append(f"{row.where()}: {name!r} is {organisation.value}")
         add = self.adder(graph)
         add(organisation, TYPE, _c("Organisation"))
+        # one name is the label in every graph (the first spelling met), in its own language
+        # and as the English label; other spellings are alternative labels
+        canonical = self.org_names.setdefault(organisation.value, name)
         if (graph, organisation.value) not in self.named:
-            # a name is a name: in its own language, and the same text as the English label;
-            # each programme's graph names the organisations it speaks of
             self.named.add((graph, organisation.value))
-            lang = self.tagger(name, candidates) or "en"
-            add(organisation, LABEL, ox.Literal(name, language=lang))
+            if organisation.value not in self.org_langs:
+                self.org_langs[organisation.value] = self.tag(canonical, candidates) or "en"
+            lang = self.org_langs[organisation.value]
+            add(organisation, LABEL, ox.Literal(canonical, language=lang))
             if lang != "en":
-                add(organisation, LABEL, ox.Literal(name, language="en"))
-        else:
+                add(organisation, LABEL, ox.Literal(canonical, language="en"))
+        if name != canonical:
             add(organisation, ALT, ox.Literal(name, language="en"))
         if country:
             add(
@@ -731,6 +766,7 @@ def map_export(
     the programmes' own web sites, which keep.eu also gives as projects' and partners'."""
     hosts = {_host(s) for s in programme_sites}
     mapper = _Mapper(sheets, programmes, tagger, source, themes or {}, known, graph_suffix, hosts)
+    mapper.detect_ahead()
     for row in sheets.get(PROJECTS, ()):
         mapper.project(row)
     for row in sheets.get(PARTNERS, ()):

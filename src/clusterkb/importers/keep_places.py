@@ -42,16 +42,17 @@ class Places:
         self.known = known
         self.slug = slug
         self.labelled: set[tuple[str, str]] = set()
+        self.names: dict[str, str] = {}
 
     def _label(self, graph: str, node: ox.NamedNode, name: str, add: Add) -> None:
-        # keep.eu writes the place's own (national) name; it also serves as the English label,
-        # and a second spelling of it within one graph becomes an alternative label
-        literal = ox.Literal(name, language="en")
-        if (graph, node.value) in self.labelled:
-            add(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), literal)
-        else:
+        # keep.eu writes the place's own (national) name; it also serves as the English label.
+        # The first spelling met is the label in every graph, others are alternative labels.
+        canonical = self.names.setdefault(node.value, name)
+        if (graph, node.value) not in self.labelled:
             self.labelled.add((graph, node.value))
-            add(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), literal)
+            add(node, _LABEL, ox.Literal(canonical, language="en"))
+        if name != canonical:
+            add(node, _ALT, ox.Literal(name, language="en"))
 
     def region(self, graph: str, row: Row, country: str | None, add: Add) -> ox.NamedNode | None:
         """The finest NUTS region of a partner row, its coarser ones above it."""
@@ -108,3 +109,5 @@ class Places:
 
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -50,6 +51,9 @@ SELECT ?theme ?label WHERE {
 # What an import points at rather than describes again: curated places and objectives (not what
 # an earlier import minted, or importing twice would not give the same triples), and projects
 # from anywhere (the partner CSV attaches to the workbook's).
+if TYPE_CHECKING:
+    from .language import LanguageDetector
+
 _KNOWN = f"""
 PREFIX ckb: <https://w3id.org/clusterkb/ontology#>
 SELECT DISTINCT ?r WHERE {{
@@ -90,12 +94,15 @@ def validate_import(
     graphs: dict[str, list[ox.Triple]],
     constraints: Sequence[CompiledConstraint],
 ) -> ValidationReport:
-    """The imported graphs checked as sources of their own, beside the reference vocabularies
-    (`knowledge` gets the new graphs in place of any earlier import of them)."""
+    """The imported graphs checked together (one export is one source) beside the reference
+    vocabularies, apart from curated sources and earlier imports. The build checks each graph
+    apart again."""
+    scratch = EmbeddedStore()  # only these graphs: the store's fast union path
+    for graph in context_graphs(knowledge.graphs()):
+        scratch.copy_graph(knowledge, graph)
     for graph, triples in graphs.items():
-        knowledge.replace_graph(graph, triples)
-    context = context_graphs(knowledge.graphs())
-    return validate(knowledge, constraints, [*graphs, *context], per_source=True)
+        scratch.replace_graph(graph, triples)
+    return validate(scratch, constraints)
 
 
 def _read(path: Path) -> dict:
@@ -207,19 +214,31 @@ def run_import(
     )
 
 
-def language_tagger() -> Tagger:
-    """The detector (lingua, models shipped in the package), one per set of candidate languages."""
-    from .language import LanguageDetector
+class _LinguaTagger:
+    """The detector (lingua, models shipped in the package), one per set of candidate
+    languages; `tag_many` detects a batch on every core."""
 
-    detectors: dict[tuple[str, ...], LanguageDetector] = {}
+    def __init__(self) -> None:
+        from .language import LanguageDetector
 
-    def tag(text: str, candidates: Sequence[str]) -> str | None:
+        self._make = LanguageDetector
+        self._detectors: dict[tuple[str, ...], LanguageDetector] = {}
+
+    def _detector(self, candidates: Sequence[str]) -> LanguageDetector:
         key = tuple(sorted(set(candidates) | {"en"}))
-        if key not in detectors:
-            detectors[key] = LanguageDetector(key)
-        return detectors[key].detect(text).lang
+        if key not in self._detectors:
+            self._detectors[key] = self._make(key)
+        return self._detectors[key]
 
-    return tag
+    def __call__(self, text: str, candidates: Sequence[str]) -> str | None:
+        return self._detector(candidates).detect(text).lang
+
+    def tag_many(self, texts: Sequence[str], candidates: Sequence[str]) -> list[str | None]:
+        return [d.lang for d in self._detector(candidates).detect_many(texts)]
+
+
+def language_tagger() -> Tagger:
+    return _LinguaTagger()
 
 
 def languages_of_countries(countries: Sequence[str]) -> list[str]:
