@@ -76,3 +76,63 @@ def test_unknown_programme_goes_to_the_quarantine_file(kb: EmbeddedStore, tmp_pa
     assert [r["where"] for r in rows] == [f"{export}:Projects (lead partners):2"]
     assert rows[0]["reason"].startswith("unknown programme '2021 - 2027 Interreg Atlantis'")
     assert '"Acronym": "ATL"' in rows[0]["row"]
+
+
+def _copy(kb: EmbeddedStore) -> EmbeddedStore:
+    store = EmbeddedStore()
+    for graph in kb.graphs():
+        store.copy_graph(kb, graph)
+    return store
+
+
+def test_the_partner_csv_joins_the_workbook_projects(shared: Path, kb: EmbeddedStore) -> None:
+    store = _copy(kb)
+    sample = shared / "keep-sample"
+    run_import(sample / "keep-sample-2014-2020.xlsx", kb, english, no_languages, store=store)
+    result = run_import(
+        sample / "keep-sample-2014-2020-partners.csv", kb, english, no_languages, store=store
+    )
+    report = result.report
+    assert report.read == {"Partners": 228} and report.stored == {"Partners": 228}
+    assert report.attached_to_known_projects == 228 and report.quarantined == []
+    assert all(g.endswith("--partners-csv") for g in result.graphs)
+    # the CSV lacks the 8 partners of the two Bavaria-Czech projects, and adds none: the union of
+    # both imports has the workbook's 236 participations
+    count = """SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+      GRAPH ?g { ?p a <https://w3id.org/clusterkb/ontology#Participation> }
+      FILTER(STRSTARTS(STR(?g), "https://w3id.org/clusterkb/graph/imported/keep-")) }"""
+    assert store.select(count).rows[0]["n"].value == "236"
+
+
+def test_a_project_in_a_seed_and_in_keep_shows_its_conflicts(
+    shared: Path, kb: EmbeddedStore
+) -> None:
+    from clusterkb.queries import QueryLibrary, run_query
+
+    store = _copy(kb)
+    run_import(
+        shared / "keep-sample" / "keep-sample-2014-2020.xlsx",
+        kb,
+        english,
+        no_languages,
+        store=store,
+    )
+    library = QueryLibrary(Path(__file__).resolve().parents[1] / "queries")
+    rows = run_query(store, library.get("conflicts"), {}, ["en"]).rows
+    found = {
+        (r["thing"].value.rsplit("/", 1)[1], r["property"].value.rsplit("#", 1)[1]): {
+            (r["value1"].value, r["graph1"].value.rsplit("/", 1)[1]),
+            (r["value2"].value, r["graph2"].value.rsplit("/", 1)[1]),
+        }
+        for r in rows
+    }
+    # keep.eu reads s002's "11.01.16" as 1 November 2016; the seed as 11 January: both kept
+    assert found[("alpine-space-2014-2020--s3-4alpclusters", "startDate")] == {
+        ("2016-11-01", "keep-alpine-space-2014-2020"),
+        ("2016-01-11", "s002-s3-4alpclusters"),
+    }
+    # the same amount, written two ways
+    assert found[("alpine-space-2014-2020--s3-4alpclusters--total-budget", "rawValue")] == {
+        ("2,521,964.00", "keep-alpine-space-2014-2020"),
+        ("2.521.964,00", "s002-s3-4alpclusters"),
+    }
