@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -510,14 +510,27 @@ def _subjects(store: EmbeddedStore, graph: str) -> set[str]:
     }
 
 
-def shared_subjects(store: EmbeddedStore, claims: Sequence[str]) -> dict[str, set[str]]:
-    """Things that two or more claim graphs make statements about, with those graphs.
+def source_of(store: EmbeddedStore, graphs: Sequence[str]) -> dict[str, str]:
+    """Graph -> the source document it was derived from (itself when it names none): the
+    graphs of one keep.eu export (one per programme) are one source."""
+    rows = store.select(
+        "SELECT ?g ?src WHERE { GRAPH ?g { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } }"
+    ).rows
+    derived = {r["g"].value: r["src"].value for r in rows}
+    return {g: derived.get(g, g) for g in graphs}
+
+
+def shared_subjects(
+    store: EmbeddedStore, claims: Sequence[str], sources: Mapping[str, str] | None = None
+) -> dict[str, set[str]]:
+    """Things that the graphs of two or more sources make statements about, with those graphs.
 
     Only these can carry a disagreement between sources. The largest graph is never listed
     subject by subject: the others' subjects are looked up in it.
     """
     if len(claims) < 2:
         return {}
+    source = sources or {g: g for g in claims}
     sizes = {g: store.size(g) for g in claims}
     largest = max(claims, key=lambda g: sizes[g])
     where: dict[str, set[str]] = {}
@@ -528,7 +541,7 @@ def shared_subjects(store: EmbeddedStore, claims: Sequence[str]) -> dict[str, se
     for subject, graphs in where.items():
         if any(True for _ in store.match(ox.NamedNode(subject), None, None, [largest])):
             graphs.add(largest)
-    return {s: gs for s, gs in where.items() if len(gs) > 1}
+    return {s: gs for s, gs in where.items() if len({source.get(g, g) for g in gs}) > 1}
 
 
 def _scoped_store(store: EmbeddedStore, graph: str, context: Sequence[str]) -> EmbeddedStore:
@@ -577,7 +590,7 @@ def validate(
     context = context_graphs(every)
     claims = [g for g in every if g != ONTOLOGY_GRAPH.value]
     public = [g for g in claims if is_public_graph(g)]
-    shared = shared_subjects(store, claims)
+    shared = shared_subjects(store, claims, source_of(store, claims))
     public_set = set(store.public_graphs())
     dataset = None if set(public) | set(context) == public_set else sorted({*public, *context})
     _run(

@@ -322,11 +322,16 @@ class _Mapper:
                 self.report.unparsed.append(f"{row.where()}: Website {row.get('Website')!r}")
             return
         shared = self.shared_sites.get(_host(site))
-        owner = {"programme": _n(f"programme/{programme_slug}"), "project": project}.get(
-            shared or "", node
-        ) or node
+        if shared == "programme":  # reported, not stored: programmes' sites are curated vocabulary
+            self.note_site(site, _n(f"programme/{programme_slug}"))
+            return
+        owner = project if shared == "project" and project is not None else node
         self.add(graph, owner, WEBSITE, ox.NamedNode(site))
-        if owner != node and (owner.value, site) not in self.programme_sites:
+        if owner != node:
+            self.note_site(site, owner)
+
+    def note_site(self, site: str, owner: ox.NamedNode) -> None:
+        if (owner.value, site) not in self.programme_sites:
             self.programme_sites.add((owner.value, site))
             self.report.programme_sites.append(f"{site} is {owner.value}'s site")
 
@@ -501,7 +506,8 @@ class _Mapper:
         self.add(graph, project, TYPE, _c("Project"))
         self.add(graph, project, _c("acronym"), ox.Literal(acronym))
         self.add(graph, project, _c("programme"), programme)
-        self.add(graph, programme, _c("fundsProject"), project)
+        # (programme ckb:fundsProject project follows by inference: the programme's node stays
+        # the curated vocabulary's alone)
         names = [(c, str(row.get(c))) for c in NAME_COLUMNS if row.get(c)]
         used = self.texts(graph, project, LABEL, names, candidates, ALT)
         if "en" not in used:  # shapes want an English label: the acronym reads the same
