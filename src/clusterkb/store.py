@@ -189,6 +189,21 @@ class EmbeddedStore:
         self._changed()
         return len(quads)
 
+    def replace_quads(self, graph: str, quads: Sequence[ox.Quad]) -> None:
+        """`replace_graph` for quads already in `graph` (an importer's output): no copies."""
+        g = ox.NamedNode(graph)
+        self.drop_graph(graph)
+        holder = self._holder(graph)
+        holder.add_graph(g)
+        holder.extend(quads)
+        self._changed()
+
+    def dump_graph(self, graph: str, fmt: ox.RdfFormat, prefixes: Mapping[str, str]) -> bytes:
+        """One graph serialised inside the store (in the store's order: the same for the same
+        content)."""
+        g = ox.NamedNode(graph)
+        return self._holder(graph).dump(format=fmt, from_graph=g, prefixes=dict(prefixes))
+
     def add(self, graph: str, triples: Iterable[ox.Triple]) -> int:
         g = ox.NamedNode(graph)
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in set(triples)]

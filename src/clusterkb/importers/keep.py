@@ -191,7 +191,8 @@ class _Mapper:
         self.report = ImportReport(read={name: len(rows) for name, rows in sheets.items()})
         self.source = _n(f"source/{slug(source)}")
         self.source_name = source
-        self.by_graph: dict[str, list[ox.Triple]] = {}
+        self.by_graph: dict[str, list[ox.Quad]] = {}
+        self.graph_nodes: dict[str, ox.NamedNode] = {}
         self.graph_of: dict[str, str] = {}
         self.projects: dict[tuple[str, str], ox.NamedNode] = {}
         self.organisations: dict[tuple[str, str, str], ox.NamedNode] = {}
@@ -236,14 +237,22 @@ class _Mapper:
             for text, lang in zip(unique, tag_many(unique, candidates), strict=True):
                 self.tags[(text, candidates)] = lang
 
+    def _open(self, graph: str) -> ox.NamedNode:
+        node = self.graph_nodes[graph] = ox.NamedNode(graph)
+        self.by_graph.setdefault(graph, [])
+        return node
+
     def add(
         self, graph: str, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal
     ) -> None:
-        self.by_graph.setdefault(graph, []).append(ox.Triple(s, p, o))
+        """Quads, not triples: the store takes them as they are, with no copy per triple."""
+        node = self.graph_nodes.get(graph) or self._open(graph)
+        self.by_graph[graph].append(ox.Quad(s, p, o, node))
 
     def adder(self, graph: str) -> Callable[[ox.NamedNode, ox.NamedNode, ox.Term], None]:
-        triples = self.by_graph.setdefault(graph, [])
-        return lambda s, p, o: triples.append(ox.Triple(s, p, o))
+        node = self.graph_nodes.get(graph) or self._open(graph)
+        quads = self.by_graph[graph]
+        return lambda s, p, o: quads.append(ox.Quad(s, p, o, node))
 
     def programme_of(self, row: Row) -> tuple[str, Sequence[str]] | None:
         name = row.get("Programme")
@@ -765,7 +774,7 @@ def map_export(
     *,
     graph_suffix: str = "",
     programme_sites: Sequence[str] = (),
-) -> tuple[dict[str, list[ox.Triple]], ImportReport]:
+) -> tuple[dict[str, list[ox.Quad]], ImportReport]:
     """Map the export. `programmes`: keep.eu programme name -> (programme slug, languages);
     `themes`: keep.eu thematic keyword -> theme IRI; `known`: IRIs the knowledge base already
     describes (curated places and objectives, projects imported before); `programme_sites`:
@@ -785,7 +794,7 @@ def map_export(
     return mapper.by_graph, mapper.report
 
 
-def total(report_triples: Mapping[str, Sequence[ox.Triple]], column_suffix: str) -> Decimal:
+def total(report_triples: Mapping[str, Sequence[ox.Quad]], column_suffix: str) -> Decimal:
     """Sum of the amounts of one funding column across graphs (to check against the source)."""
     out = Decimal(0)
     for triples in report_triples.values():

@@ -89,20 +89,21 @@ class ImportValidationFailed(ValidationFailed):
         self.report = report
 
 
-def validate_import(
-    knowledge: EmbeddedStore,
-    graphs: dict[str, list[ox.Triple]],
-    constraints: Sequence[CompiledConstraint],
-) -> ValidationReport:
-    """The imported graphs checked together (one export is one source) beside the reference
-    vocabularies, apart from curated sources and earlier imports. The build checks each graph
-    apart again."""
-    scratch = EmbeddedStore()  # only these graphs: the store's fast union path
+def staging_store(knowledge: EmbeddedStore, graphs: dict[str, list[ox.Quad]]) -> EmbeddedStore:
+    """The imported graphs beside the reference vocabularies only: checked there as one source
+    (one export), apart from curated sources and earlier imports, on the store's fast union
+    path; then written out from there. The build checks each source apart again."""
+    scratch = EmbeddedStore()
     for graph in context_graphs(knowledge.graphs()):
         scratch.copy_graph(knowledge, graph)
-    for graph, triples in graphs.items():
-        scratch.replace_graph(graph, triples)
-    return validate(scratch, constraints)
+    for graph, quads in graphs.items():
+        # by subject: the store keeps this order, so each subject's triples read as one block
+        scratch.replace_quads(graph, sorted(quads, key=_subject))
+    return scratch
+
+
+def _subject(quad: ox.Quad) -> str:
+    return quad.subject.value
 
 
 def _read(path: Path) -> dict:
@@ -183,35 +184,29 @@ def run_import(
         graph_suffix="--partners-csv" if export.suffix.lower() == ".csv" else "",
         programme_sites=[r["site"].value for r in knowledge.select(_PROGRAMME_SITES).rows],
     )
+    staged = staging_store(knowledge, graphs)
     validation = None
     if constraints is not None:
-        validation = validate_import(knowledge, graphs, constraints)
+        validation = validate(staged, constraints)
         if not validation.conforms:
             raise ImportValidationFailed(validation, report)
     written: list[Path] = []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for graph, triples in sorted(graphs.items()):
+        for graph in sorted(graphs):
             name = graph.removeprefix(GRAPH + "imported/")
             target = out_dir / f"{name}.ttl"
-            target.write_bytes(
-                ox.serialize(
-                    sorted(set(triples), key=str),
-                    format=ox.RdfFormat.TURTLE,
-                    prefixes=TURTLE_PREFIXES,
-                )
-            )
+            target.write_bytes(staged.dump_graph(graph, ox.RdfFormat.TURTLE, TURTLE_PREFIXES))
             written.append(target)
     if store is not None:
-        for graph, triples in graphs.items():
-            store.replace_graph(graph, triples)
+        for graph in graphs:
+            store.copy_graph(staged, graph)
         store.flush()
     quarantine = write_quarantine(
         report, (out_dir or export.parent) / f"{export.stem}.quarantine.csv"
     )
-    return ImportResult(
-        report, {g: len(set(t)) for g, t in graphs.items()}, written, quarantine, validation
-    )
+    sizes = {g: staged.size(g) for g in graphs}
+    return ImportResult(report, sizes, written, quarantine, validation)
 
 
 class _LinguaTagger:
