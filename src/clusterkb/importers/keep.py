@@ -50,6 +50,16 @@ TEXT_COLUMNS = {
     CKB + "deliveredOutputs": "Delivered Outputs",
     CKB + "achievements": "Achievements",
 }
+ADDRESS_COLUMNS = (
+    "Street",
+    "Postal code",
+    "Town",
+    "Country",
+    "Country code",
+    "NUTS1 (or equivalent)",
+    "NUTS2 (or equivalent)",
+    "NUTS3 (or equivalent)",
+)
 LEAD_COLUMNS = ("Lead Partner", "Street", "Postal code", "Town", "Country")
 FUNDS_BY_NAME = {
     "erdf": "erdf",
@@ -202,6 +212,7 @@ class _Mapper:
         self.objective_texts: dict[str, str] = {}
         self.org_names: dict[str, str] = {}
         self.org_langs: dict[str, str] = {}
+        self.addresses: set[tuple[object, ...]] = set()
         self.tags: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self.programme_sites: set[tuple[str, str]] = set()
         self.shared_sites = self._shared_sites()
@@ -573,7 +584,6 @@ class _Mapper:
         else:
             self.report.merges.append(f"{row.where()}: {name!r} is {organisation.value}")
         add = self.adder(graph)
-        add(organisation, TYPE, _c("Organisation"))
         # one name is the label in every graph (the first spelling met), in its own language
         # and as the English label; other spellings are alternative labels
         canonical = self.org_names.setdefault(organisation.value, name)
@@ -587,6 +597,12 @@ class _Mapper:
                 add(organisation, LABEL, ox.Literal(canonical, language="en"))
         if name != canonical:
             add(organisation, ALT, ox.Literal(name, language="en"))
+        # an organisation met again in this graph with the same address cells says nothing new
+        address = (graph, organisation.value, *(row.get(c) for c in ADDRESS_COLUMNS))
+        if address in self.addresses:
+            return organisation, key
+        self.addresses.add(address)
+        add(organisation, TYPE, _c("Organisation"))
         if country:
             add(
                 organisation,
