@@ -189,13 +189,9 @@ class EmbeddedStore:
         self._changed()
         return len(quads)
 
-    def replace_quads(self, graph: str, quads: Sequence[ox.Quad]) -> None:
-        """`replace_graph` for quads already in `graph` (an importer's output): no copies."""
-        g = ox.NamedNode(graph)
-        self.drop_graph(graph)
-        holder = self._holder(graph)
-        holder.add_graph(g)
-        holder.extend(quads)
+    def add_quads(self, quads: Sequence[ox.Quad]) -> None:
+        """Quads of public graphs, as they come (an importer streams its output here)."""
+        self._store.extend(quads)
         self._changed()
 
     def dump_graph(self, graph: str, fmt: ox.RdfFormat, prefixes: Mapping[str, str]) -> bytes:

@@ -112,6 +112,7 @@ MAPPED = {
     },
     CALLS: {"Programme", "Serial Number", "Start Date", "End Date", "Budget"},
 }
+FLUSH_EVERY = 100_000  # quads held before they go to the sink
 # a site keep.eu gives for this many projects is the programme's; for this many partners of one
 # project, the project's
 SHARED_SITE_ORGANISATIONS = 3  # within one project
@@ -190,6 +191,7 @@ class _Mapper:
         known: Container[str],
         graph_suffix: str,
         programme_hosts: Container[str],
+        sink: Callable[[list[ox.Quad]], None] | None = None,
     ) -> None:
         self.sheets = sheets
         self.programmes = programmes
@@ -202,6 +204,8 @@ class _Mapper:
         self.source = _n(f"source/{slug(source)}")
         self.source_name = source
         self.by_graph: dict[str, list[ox.Quad]] = {}
+        self.quads: list[ox.Quad] = []
+        self.sink = sink
         self.graph_nodes: dict[str, ox.NamedNode] = {}
         self.graph_of: dict[str, str] = {}
         self.projects: dict[tuple[str, str], ox.NamedNode] = {}
@@ -258,12 +262,24 @@ class _Mapper:
     ) -> None:
         """Quads, not triples: the store takes them as they are, with no copy per triple."""
         node = self.graph_nodes.get(graph) or self._open(graph)
-        self.by_graph[graph].append(ox.Quad(s, p, o, node))
+        self.quads.append(ox.Quad(s, p, o, node))
 
     def adder(self, graph: str) -> Callable[[ox.NamedNode, ox.NamedNode, ox.Term], None]:
         node = self.graph_nodes.get(graph) or self._open(graph)
-        quads = self.by_graph[graph]
+        quads = self.quads
         return lambda s, p, o: quads.append(ox.Quad(s, p, o, node))
+
+    def flush(self, at_least: int = 0) -> None:
+        """Hand the quads so far to the sink (a store), so that a large export never sits in
+        memory as Python objects; without a sink they are kept per graph."""
+        if len(self.quads) < at_least or not self.quads:
+            return
+        if self.sink is not None:
+            self.sink(self.quads)
+        else:
+            for quad in self.quads:
+                self.by_graph[quad.graph_name.value].append(quad)
+        self.quads = []
 
     def programme_of(self, row: Row) -> tuple[str, Sequence[str]] | None:
         name = row.get("Programme")
@@ -790,23 +806,29 @@ def map_export(
     *,
     graph_suffix: str = "",
     programme_sites: Sequence[str] = (),
+    sink: Callable[[list[ox.Quad]], None] | None = None,
 ) -> tuple[dict[str, list[ox.Quad]], ImportReport]:
     """Map the export. `programmes`: keep.eu programme name -> (programme slug, languages);
     `themes`: keep.eu thematic keyword -> theme IRI; `known`: IRIs the knowledge base already
     describes (curated places and objectives, projects imported before); `programme_sites`:
-    the programmes' own web sites, which keep.eu also gives as projects' and partners'."""
+    the programmes' own web sites, which keep.eu also gives as projects' and partners';
+    `sink`: takes the quads in batches (then the graphs come back empty, named only)."""
     hosts = {_host(s) for s in programme_sites}
-    mapper = _Mapper(sheets, programmes, tagger, source, themes or {}, known, graph_suffix, hosts)
+    mapper = _Mapper(
+        sheets, programmes, tagger, source, themes or {}, known, graph_suffix, hosts, sink
+    )
     mapper.detect_ahead()
-    for row in sheets.get(PROJECTS, ()):
-        mapper.project(row)
-    for row in sheets.get(PARTNERS, ()):
-        mapper.partner(row)
-    for row in sheets.get(PROJECTS, ()):
-        mapper.lead_from_projects_sheet(row)
-    for row in sheets.get(CALLS, ()):
-        mapper.call(row)
+    for step, sheet in (
+        (mapper.project, PROJECTS),
+        (mapper.partner, PARTNERS),
+        (mapper.lead_from_projects_sheet, PROJECTS),
+        (mapper.call, CALLS),
+    ):
+        for row in sheets.get(sheet, ()):
+            step(row)
+            mapper.flush(at_least=FLUSH_EVERY)
     mapper.finish()
+    mapper.flush()
     return mapper.by_graph, mapper.report
 
 

@@ -89,21 +89,14 @@ class ImportValidationFailed(ValidationFailed):
         self.report = report
 
 
-def staging_store(knowledge: EmbeddedStore, graphs: dict[str, list[ox.Quad]]) -> EmbeddedStore:
-    """The imported graphs beside the reference vocabularies only: checked there as one source
-    (one export), apart from curated sources and earlier imports, on the store's fast union
-    path; then written out from there. The build checks each source apart again."""
+def staging_store(knowledge: EmbeddedStore) -> EmbeddedStore:
+    """The reference vocabularies alone, for the import to stream into: checked there as one
+    source (one export), apart from curated sources and earlier imports, on the store's fast
+    union path; then written out from there. The build checks each source apart again."""
     scratch = EmbeddedStore()
     for graph in context_graphs(knowledge.graphs()):
         scratch.copy_graph(knowledge, graph)
-    for graph, quads in graphs.items():
-        # by subject: the store keeps this order, so each subject's triples read as one block
-        scratch.replace_quads(graph, sorted(quads, key=_subject))
     return scratch
-
-
-def _subject(quad: ox.Quad) -> str:
-    return quad.subject.value
 
 
 def _read(path: Path) -> dict:
@@ -172,6 +165,7 @@ def run_import(
     known = {r["r"].value for r in knowledge.select(_KNOWN).rows}
     if store is not None:
         known |= {r["r"].value for r in store.select(_KNOWN).rows}
+    staged = staging_store(knowledge)
     graphs, report = map_export(
         sheets,
         programmes_of(knowledge, sheets, languages_of),
@@ -183,8 +177,8 @@ def run_import(
         # import replaces the other
         graph_suffix="--partners-csv" if export.suffix.lower() == ".csv" else "",
         programme_sites=[r["site"].value for r in knowledge.select(_PROGRAMME_SITES).rows],
+        sink=staged.add_quads,
     )
-    staged = staging_store(knowledge, graphs)
     validation = None
     if constraints is not None:
         validation = validate(staged, constraints)
