@@ -30,3 +30,13 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: the shared folder sits beside the clone in CI")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """One server for the whole session (the curated knowledge base, built in memory)."""
+    from live_server import start
+
+    server = start()
+    yield server
+    server.stop()

@@ -192,6 +192,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if result.report.balanced() else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .settings import ServerSettings
+    from .web.app import serve
+
+    settings = _settings(args)
+    progress = Progress()
+    store = open_knowledge_base(settings, progress, in_memory=True)
+    progress.done()
+    server = ServerSettings(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout=args.timeout,
+        row_cap=args.row_cap,
+    )
+    print(f"clusterkb: serving http://{server.host}:{server.port}/ (Ctrl-C stops)", flush=True)
+    serve(store, settings, server)
+    return 0
+
+
 def cmd_tour(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_knowledge_base(settings, Progress())
@@ -264,6 +284,13 @@ def parser() -> argparse.ArgumentParser:
     )
     i.set_defaults(func=cmd_import)
 
+    s = sub.add_parser("serve", parents=[common], help="SPARQL endpoint, linked data, web pages")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=2, help="query processes")
+    s.add_argument("--timeout", type=float, default=20.0, help="seconds a query may run")
+    s.add_argument("--row-cap", type=int, default=10_000, help="rows in one answer at most")
+    s.set_defaults(func=cmd_serve)
     t = sub.add_parser("tour", parents=[common], help="a short tour of answers")
     t.set_defaults(func=cmd_tour)
     return p

@@ -153,6 +153,13 @@ class EmbeddedStore:
             self._store = ox.Store()
             self._private = ox.Store()
 
+    def in_memory(self) -> EmbeddedStore:
+        """A copy held in memory (the on-disk one is closed when this one is dropped)."""
+        copy = EmbeddedStore()
+        for graph in self.graphs():
+            copy.copy_graph(self, graph)
+        return copy
+
     def _holder(self, graph: str) -> ox.Store:
         return self._store if is_public_graph(graph) else self._private
 
@@ -235,6 +242,33 @@ class EmbeddedStore:
         if holder.contains_named_graph(g):
             holder.remove_graph(g)
             self._changed()
+
+    def raw_query(
+        self,
+        query: str,
+        *,
+        private: bool = False,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        own_dataset: bool = False,
+    ) -> object:
+        """A query as a SPARQL endpoint receives it: over the public graphs (everything with
+        `private`), with the protocol's dataset when given, the query's own FROM when it has
+        one, else the union of the graphs as the default graph."""
+        store = self._merged_store() if private else self._store
+        kwargs: dict[str, object] = {}
+        if default_graphs is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()] or [
+                ox.NamedNode("urn:clusterkb:empty")
+            ]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif not own_dataset:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return store.query(query, **kwargs)
+        except SyntaxError as exc:
+            raise _sparql_error(exc, "query") from exc
 
     def _merged_store(self) -> ox.Store:
         if self._merged is None:

@@ -1,0 +1,113 @@
+"""The work a query worker does for the server: each task takes the store and plain arguments
+and returns plain (picklable) data. The server's routes call these through the query pool."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .describe import Description, describe
+from .endpoint import Answer, Request, answer, graph_document
+from .queries import QueryLibrary, run_query
+from .store import EmbeddedStore, SelectResult, with_bindings
+
+
+def sparql(store: EmbeddedStore, request: Request) -> Answer:
+    return answer(store, request)
+
+
+def graph(
+    store: EmbeddedStore,
+    name: str | None,
+    accept: str | None,
+    fmt: str | None,
+    private: bool,
+    visible: Sequence[str],
+) -> Answer:
+    return graph_document(store, name, accept, fmt, private, visible)
+
+
+def library(
+    store: EmbeddedStore,
+    queries_dir: Path,
+    name: str,
+    params: Mapping[str, str],
+    langs: Sequence[str],
+    include_contacts: bool,
+) -> SelectResult:
+    query = QueryLibrary(queries_dir).get(name)
+    return run_query(store, query, params, langs, include_contacts)
+
+
+def thing(
+    store: EmbeddedStore, iri: str, langs: Sequence[str], include_contacts: bool
+) -> Description:
+    return describe(store, iri, langs, include_contacts)
+
+
+_ABOUT = """
+CONSTRUCT { ?x ?p ?o . ?s ?q ?x } WHERE {
+  { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?q ?x } }
+  FILTER(!STRSTARTS(STR(?g), "https://w3id.org/clusterkb/graph/inferred/"))
+}
+"""
+
+
+def triples_about(store: EmbeddedStore, iri: str, private: bool) -> list[ox.Triple]:
+    """A linked-data document: what the sources say about `iri`, and what points at it (no
+    derived statements: those are the reader's to infer)."""
+    query = with_bindings(_ABOUT, {"x": ox.NamedNode(iri)})
+    return list(store.raw_query(query, private=private))  # type: ignore[call-overload]
+
+
+_TERMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?term ?kind ?label ?definition WHERE {
+  GRAPH <https://w3id.org/clusterkb/graph/ontology> {
+    VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "object")
+                           (owl:DatatypeProperty "datatype") }
+    ?term a ?type .
+    FILTER(STRSTARTS(STR(?term), "https://w3id.org/clusterkb/ontology#"))
+    ?term rdfs:label ?label ; skos:definition ?definition .
+  }
+}
+"""
+
+
+def ontology_terms(store: EmbeddedStore, langs: Sequence[str]) -> list[dict[str, str]]:
+    """Each term of the ontology with its label and definition in the reader's language."""
+    from .labels import pick
+
+    found: dict[str, dict[str, object]] = {}
+    for row in store.raw_query(_TERMS):  # type: ignore[attr-defined]
+        term = row["term"].value
+        entry = found.setdefault(term, {"kind": row["kind"].value, "labels": [], "defs": []})
+        entry["labels"].append(row["label"])  # type: ignore[union-attr]
+        entry["defs"].append(row["definition"])  # type: ignore[union-attr]
+    out = []
+    for term, entry in sorted(found.items(), key=lambda kv: kv[0].lower()):
+        label = pick(list(dict.fromkeys(entry["labels"])), langs)  # type: ignore[arg-type]
+        definition = pick(list(dict.fromkeys(entry["defs"])), langs)  # type: ignore[arg-type]
+        out.append(
+            {
+                "local": term.rsplit("#", 1)[1],
+                "kind": str(entry["kind"]),
+                "label": label.value if label else "",
+                "definition": definition.value if definition else "",
+            }
+        )
+    return out
+
+
+TASKS = {
+    "sparql": sparql,
+    "graph": graph,
+    "library": library,
+    "thing": thing,
+    "triples_about": triples_about,
+    "ontology_terms": ontology_terms,
+}

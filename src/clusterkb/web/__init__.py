@@ -1,0 +1,1 @@
+"""The HTTP interface: the SPARQL protocols, linked-data documents and the web pages."""

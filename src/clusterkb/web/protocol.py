@@ -1,0 +1,178 @@
+"""SPARQL 1.1 Protocol (query operation) and Graph Store Protocol (read-only) over HTTP.
+
+Parsing the request is all that happens here; checking, running and writing the answer is the
+endpoint service's, in a query worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import media
+from ..endpoint import Answer
+from ..endpoint import Request as SparqlRequest
+from ..sparql_guard import Refused
+from .context import AppContext, error, run
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+async def _params(request: Request) -> tuple[list[tuple[str, str]], str | None]:
+    """Protocol parameters (URL and form body) and a directly posted query."""
+    params = parse_qsl(request.url.query, keep_blank_values=True)
+    if request.method != "POST":
+        return params, None
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if kind == FORM:
+        return params + parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True), None
+    if kind == DIRECT:
+        return params, body.decode("utf-8", "replace")
+    if kind == UPDATE:
+        raise Refused("this endpoint is read-only: SPARQL updates are not accepted", 403)
+    raise Refused(
+        f"a POSTed query is sent as {FORM} (query=...) or as {DIRECT}, not {kind or 'nothing'}",
+        415,
+    )
+
+
+async def sparql(request: Request) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    try:
+        params, direct = await _params(request)
+    except Refused as exc:
+        return error(exc.status, str(exc))
+    queries = [v for k, v in params if k == "query"]
+    if any(k == "update" for k, _ in params):
+        return error(403, "this endpoint is read-only: SPARQL updates are not accepted")
+    if direct is not None:
+        queries.append(direct)
+    if not queries:
+        if request.method == "GET":
+            return service_description(request)
+        return error(400, "no query: send query=... or a body of type application/sparql-query")
+    if len(queries) > 1:
+        return error(400, "one query per request: the request carries several")
+    defaults = tuple(v for k, v in params if k == "default-graph-uri") or None
+    named = tuple(v for k, v in params if k == "named-graph-uri") or None
+    fmt = next((v for k, v in params if k in ("format", "output")), None)
+    private = ctx.private(request)
+    job = SparqlRequest(
+        query=queries[0],
+        accept=request.headers.get("accept"),
+        format=fmt,
+        default_graphs=defaults,
+        named_graphs=named,
+        private=private,
+        row_cap=ctx.server.row_cap,
+        allowed_services=ctx.server.allowed_services,
+    )
+    key = hashlib.sha256(repr(job).encode("utf-8")).hexdigest()[:32]
+    etag = f'"{ctx.version}-{key}"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag})
+    cached = ctx.cache.get(etag)
+    if cached is None:
+        outcome = await run(ctx, "sparql", job)
+        if isinstance(outcome, Response):
+            return outcome
+        cached = outcome
+        ctx.cache.put(etag, cached)
+    return _answer_response(cached, etag, request.method == "HEAD")
+
+
+def _answer_response(answer: Answer, etag: str, head: bool = False) -> Response:
+    headers = {"ETag": etag, "Vary": "Accept, Authorization", "X-Result-Rows": str(answer.rows)}
+    if answer.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["Warning"] = f'199 clusterkb "answer cut at {answer.rows} rows"'
+    body = b"" if head else answer.body
+    return Response(body, media_type=answer.content_type, headers=headers)
+
+
+def service_description(request: Request) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    chosen = media.negotiate(request.headers.get("accept"), media.GRAPHS)
+    if chosen is None or chosen.rdf is None:
+        return error(
+            406, "the service description is RDF: " + ", ".join(m.type for m in media.GRAPHS)
+        )
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service = ox.BlankNode("service")
+    endpoint = ox.NamedNode(str(request.url.replace(query="")))
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
+    triples = [
+        ox.Triple(service, rdf_type, ox.NamedNode(sd + "Service")),
+        ox.Triple(service, ox.NamedNode(sd + "endpoint"), endpoint),
+        ox.Triple(
+            service, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")
+        ),
+        ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+        ox.Triple(service, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "BasicFederatedQuery"))
+        if ctx.server.allowed_services
+        else None,
+        ox.Triple(service, ox.NamedNode(sd + "defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")),
+        ox.Triple(dataset, ox.NamedNode(sd + "defaultGraph"), default),
+        ox.Triple(default, rdf_type, ox.NamedNode(sd + "Graph")),
+    ]
+    formats = "http://www.w3.org/ns/formats/"
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+    ):
+        triples.append(
+            ox.Triple(service, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(formats + name))
+        )
+    for index, graph in enumerate(ctx.public_graphs):
+        node = ox.BlankNode(f"g{index}")
+        triples += [
+            ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node),
+            ox.Triple(node, rdf_type, ox.NamedNode(sd + "NamedGraph")),
+            ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph)),
+        ]
+    body = ox.serialize([t for t in triples if t is not None], format=chosen.rdf)
+    return Response(body, media_type=chosen.type + "; charset=utf-8", headers={"Vary": "Accept"})
+
+
+async def graph_store(request: Request) -> Response:
+    """GET / HEAD of one graph (?graph=IRI) or of the default graph (?default)."""
+    ctx: AppContext = request.app.state.ctx
+    if request.method not in ("GET", "HEAD"):
+        return error(
+            405, "this graph store is read-only: GET and HEAD only", {"Allow": "GET, HEAD"}
+        )
+    params = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    if ("graph" in params) == ("default" in params):
+        return error(400, "name one graph: ?graph=<IRI> or ?default")
+    private = ctx.private(request)
+    visible = ctx.public_graphs + (ctx.private_graphs if private else [])
+    outcome = await run(
+        ctx,
+        "graph",
+        params.get("graph"),
+        request.headers.get("accept"),
+        params.get("format"),
+        private,
+        visible,
+    )
+    if isinstance(outcome, Response):
+        return outcome
+    key = repr((sorted(params.items()), request.headers.get("accept"), private))
+    etag = f'"{ctx.version}-{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    return _answer_response(outcome, etag, request.method == "HEAD")
