@@ -22,7 +22,7 @@ from ..query_pool import QueryPool
 from ..settings import ServerSettings, Settings
 from ..store import EmbeddedStore
 from ..tasks import TASKS
-from . import pages, protocol, resources
+from . import pages, protocol, resources, void
 from .context import AnswerCache, AppContext
 from .limits import Limits, TokenBuckets
 
@@ -89,6 +89,7 @@ def create_app(ctx: AppContext) -> Limits:
         Route("/ontology", resources.ontology, methods=["GET", "HEAD"]),
         Route("/ontology.{ext}", resources.ontology_document, methods=["GET", "HEAD"]),
         Route("/context.jsonld", resources.context_document),
+        Route("/.well-known/void", void.void, methods=["GET", "HEAD"]),
         Route("/queries", pages.queries_page),
         Route("/queries/{name}", pages.query_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
