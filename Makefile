@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+STORE ?= .clusterkb/store
+PORT ?= 8000
 
 .PHONY: run test setup build tour lint bench clean
 
@@ -14,10 +16,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## run: set up, build the knowledge base and show a short tour of answers in several languages
+## run: set up, build the knowledge base, show a short tour, then serve it on localhost:8000
 run: $(STAMP)
-	$(BIN)/clusterkb build
-	$(BIN)/clusterkb tour
+	$(BIN)/clusterkb build --store $(STORE)
+	$(BIN)/clusterkb tour --store $(STORE)
+	$(BIN)/clusterkb serve --store $(STORE) --port $(PORT)
 
 ## test: set up and run the whole test suite plus the linter
 test: $(STAMP)
