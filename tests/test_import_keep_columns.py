@@ -283,3 +283,18 @@ def test_partners_of_a_project_imported_before_attach_to_it() -> None:
     ]
     _, alone = map_export({PARTNERS: [partner]}, PROGRAMMES, by_prefix, "p.csv")
     assert "import the workbook first" in alone.quarantined[0].reason
+
+
+def test_detected_language_tags_are_marked_as_detected(mapped: tuple) -> None:
+    graphs, _ = mapped
+    project = ID + "project/bavaria-czech-republic-2014-2020--28"
+    # names and the "... 1"/"... 2" texts were tagged by the detector; the EN columns are given
+    assert objects(graphs, project, CKB + "languageDetectedOn") == {
+        RDFS + "label",
+        SKOS + "altLabel",
+        DCTERMS + "description",
+        CKB + "expectedResults",
+        CKB + "expectedOutputs",
+    }
+    english_only = ID + "project/central-europe-2014-2020--3dcentral"
+    assert objects(graphs, english_only, CKB + "languageDetectedOn") == {RDFS + "label"}

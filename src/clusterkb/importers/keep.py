@@ -166,6 +166,7 @@ NOTATION = ox.NamedNode(SKOS + "notation")
 XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
 XSD_DATE = ox.NamedNode(XSD + "date")
 WEBSITE = _c("website")
+DETECTED_ON = _c("languageDetectedOn")
 
 
 def _host(site: str) -> str:
@@ -391,6 +392,8 @@ class _Mapper:
             target = predicate if lang not in used else (second or predicate)
             used.add(lang)
             self.add(graph, node, target, ox.Literal(text, language=lang))
+            if not column.endswith("EN"):  # said, so a reader can tell a guess from a given tag
+                self.add(graph, node, DETECTED_ON, target)
         return used
 
     def money_line(
@@ -609,6 +612,8 @@ class _Mapper:
                 self.org_langs[organisation.value] = self.tag(canonical, candidates) or "en"
             lang = self.org_langs[organisation.value]
             add(organisation, LABEL, ox.Literal(canonical, language=lang))
+            if lang != "en":
+                add(organisation, DETECTED_ON, LABEL)
             if lang != "en":
                 add(organisation, LABEL, ox.Literal(canonical, language="en"))
         if name != canonical:
