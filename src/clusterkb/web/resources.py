@@ -35,6 +35,9 @@ async def thing(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     path = request.path_params["path"]
     iri = ID + path
+    if path.startswith(("dataset/", "distribution/", "service/", "agent/")):
+        # the dataset's own description is not in the store: it is written at request time
+        return RedirectResponse("/.well-known/void", status_code=303)
     chosen = _chosen(request)
     if chosen is None:
         return error(406, "available: " + ", ".join(m.type for m in OFFERS))
