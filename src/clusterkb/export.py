@@ -2,6 +2,7 @@
 
 Personal data (contacts graphs) is left out unless asked for; derived graphs only with
 `inferred`. JSON-LD is compacted with the context shipped in the repository, never a remote one.
+The dataset's own description (DCAT-AP/VoID, `dataset_description`) is added when given.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .errors import InputError
 from .namespaces import (
     BUILD_GRAPH,
     CONTACTS_PREFIX,
+    GRAPH,
     INFERRED_PREFIX,
     INFERRED_SEARCH,
     SHAPES_GRAPH,
@@ -35,6 +37,8 @@ FORMATS: dict[str, tuple[ox.RdfFormat | None, str]] = {
     "csv": (None, "text/csv"),
 }
 DATASET_FORMATS = ("nq", "trig", "csv")
+# where an export puts the dataset's description (it is never a graph of the store)
+CATALOGUE_GRAPH = GRAPH + "catalogue"
 CSV_COLUMNS = ["graph", "subject", "predicate", "object", "object_type", "datatype", "language"]
 
 
@@ -136,7 +140,15 @@ def export(
     inferred: bool = False,
     include_contacts: bool = False,
     graphs: Sequence[str] | None = None,
+    description: Iterable[ox.Triple] | None = None,
 ) -> bytes:
+    """The chosen graphs in `fmt`, and the dataset's description when one is given.
+
+    The description is opt-in, so that by default an export is exactly the store's graphs (and
+    reads back to them). Given one (`dataset_description.describe_dataset`, statistics of these
+    same graphs), the quad formats (nq, trig, csv) hold it as the named graph
+    `graph/catalogue`, apart from the data it describes; the triple formats merge it in.
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}", fix="use one of " + ", ".join(FORMATS))
     chosen = (
@@ -145,6 +157,9 @@ def export(
         else export_graphs(store, inferred=inferred, include_contacts=include_contacts)
     )
     quads = list(store.quads(chosen))
+    if description is not None:
+        catalogue = ox.NamedNode(CATALOGUE_GRAPH)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, catalogue) for t in description]
     if fmt == "csv":
         return to_csv(quads)
     if fmt in DATASET_FORMATS:

@@ -3,6 +3,7 @@ and returns plain (picklable) data. The server's routes call these through the q
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -10,8 +11,18 @@ import pyoxigraph as ox
 
 from .describe import Description, describe
 from .endpoint import Answer, Request, answer, graph_document
-from .queries import QueryLibrary, run_query
-from .store import EmbeddedStore, SelectResult, with_bindings
+from .errors import InputError
+from .namespaces import RDF
+from .queries import (
+    LibraryQuery,
+    Param,
+    QueryLibrary,
+    add_labels,
+    convert,
+    query_graphs,
+    run_query,
+)
+from .store import EmbeddedStore, SelectResult, Term, with_bindings
 
 
 def sparql(store: EmbeddedStore, request: Request) -> Answer:
@@ -103,6 +114,69 @@ def ontology_terms(store: EmbeddedStore, langs: Sequence[str]) -> list[dict[str,
     return out
 
 
+def types(store: EmbeddedStore, iri: str) -> list[str]:
+    """Every class of a thing, derived ones included, so a page can pick its layout: an event
+    is stated a ckb:Workshop and only inferred a ckb:Event."""
+    return sorted(
+        t.value
+        for t in store.objects(iri, RDF + "type", query_graphs(store))
+        if isinstance(t, ox.NamedNode)
+    )
+
+
+def _pinned(
+    store: EmbeddedStore,
+    query: LibraryQuery,
+    params: Mapping[str, str],
+    pins: Mapping[str, str],
+    langs: Sequence[str],
+    include_contacts: bool,
+) -> SelectResult:
+    """A library query with some of its variables bound to IRIs (VALUES, never text): a page
+    knows its thing's IRI, and an acronym that two programmes share must not mix them."""
+    if not pins:
+        return run_query(store, query, params, langs, include_contacts)
+    known = {p.name: p for p in query.params}
+    bindings: dict[str, Term] = {n: convert(known[n], v) for n, v in params.items() if n in known}
+    for var, iri in pins.items():
+        if not re.search(rf"\?{re.escape(var)}\b", query.text):
+            raise InputError(f"query {query.name} has no variable ?{var} to pin")
+        bindings[var] = convert(Param(var, "iri", True, None, ""), iri)
+    graphs = query_graphs(store, include_contacts)
+    result = store.select(query.text, bindings=bindings, graphs=graphs)
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    rows = []
+    for row in result.rows:  # a pinned text parameter left free can repeat rows
+        key = tuple(sorted((k, str(v)) for k, v in row.items()))
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+    return add_labels(store, query, SelectResult(result.variables, rows), langs, graphs)
+
+
+def library_many(
+    store: EmbeddedStore,
+    queries_dir: Path,
+    calls: Sequence[tuple[str, Mapping[str, str], Mapping[str, str]]],
+    langs: Sequence[str],
+    include_contacts: bool,
+) -> list[SelectResult]:
+    """Several library queries, each (name, params, pins), in one trip to a worker: a page
+    about one thing needs five or six of them."""
+    library = QueryLibrary(queries_dir)
+    return [
+        _pinned(store, library.get(name), params, pins, langs, include_contacts)
+        for name, params, pins in calls
+    ]
+
+
+def dataset_description(store: EmbeddedStore, metadata: Path, base_url: str) -> list[ox.Triple]:
+    """The dataset's DCAT-AP/VoID description with the addresses of the server at `base_url`."""
+    from .dataset_description import describe_dataset
+
+    return describe_dataset(store, base_url, metadata=metadata)
+
+
 TASKS = {
     "sparql": sparql,
     "graph": graph,
@@ -110,4 +184,7 @@ TASKS = {
     "thing": thing,
     "triples_about": triples_about,
     "ontology_terms": ontology_terms,
+    "types": types,
+    "library_many": library_many,
+    "dataset_description": dataset_description,
 }
