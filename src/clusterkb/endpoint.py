@@ -6,12 +6,14 @@ process; everything here is plain data in, bytes out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from . import media
+from .errors import InputError
 from .namespaces import TURTLE_PREFIXES
 from .sparql_guard import Refused, inspect
 from .sparql_results import write_boolean, write_select
@@ -28,6 +30,7 @@ class Request:
     private: bool = False  # personal data visible (a valid token was given)
     row_cap: int = 10_000
     allowed_services: tuple[str, ...] = ()
+    base: str | None = None  # the endpoint's IRI: the base IRI of a query that has none
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,16 @@ class Answer:
     truncated: bool
 
 
-def _choose(request: Request, offers: tuple[media.Media, ...]) -> media.Media:
+def _choose(
+    request: Request, offers: tuple[media.Media, ...], preferred: tuple[media.Media, ...] = ()
+) -> media.Media:
+    """?format= else content negotiation; `preferred` offers win whenever one is acceptable."""
     if request.format:
         chosen = media.by_name(request.format, offers)
     else:
-        chosen = media.negotiate(request.accept, offers)
+        chosen = (media.negotiate(request.accept, preferred) if preferred else None) or (
+            media.negotiate(request.accept, offers)
+        )
     if chosen is None:
         wanted = request.format or request.accept
         raise Refused(
@@ -61,14 +69,10 @@ def answer(store: EmbeddedStore, request: Request) -> Answer:
             store.raw_query(request.query, private=request.private)
         raise
     offers = media.RESULTS if shape.form in ("SELECT", "ASK") else media.GRAPHS
-    chosen = _choose(request, offers)  # before running: a 406 costs nothing
-    result = store.raw_query(
-        request.query,
-        private=request.private,
-        default_graphs=request.default_graphs,
-        named_graphs=request.named_graphs,
-        own_dataset=shape.from_clause,
-    )
+    # a boolean has two standard formats (XML, JSON); CSV/TSV only when neither is acceptable
+    preferred = media.RESULTS[:2] if shape.form == "ASK" else ()
+    chosen = _choose(request, offers, preferred)  # before running: a 406 costs nothing
+    result = _run(store, request, shape.from_clause)
     charset = "; charset=utf-8"
     if isinstance(result, ox.QueryBoolean):
         return Answer(chosen.type + charset, write_boolean(bool(result), chosen.name), 1, False)
@@ -91,6 +95,36 @@ def answer(store: EmbeddedStore, request: Request) -> Answer:
             break
         triples.append(triple)
     return Answer(chosen.type + charset, _rdf(triples, chosen), len(triples), truncated)
+
+
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _run(store: EmbeddedStore, request: Request, own_dataset: bool) -> object:
+    """The query over the protocol's dataset. Relative IRIs in a query without BASE are resolved
+    against the endpoint's IRI (the protocol leaves the base to the service, which "MAY be the
+    service endpoint"); that is tried only when the query fails without it, so error positions
+    stay those of the text as sent. The base comes from the Host header, so it is used only when
+    it cannot close the IRI and add text the guard never saw."""
+
+    def attempt(text: str) -> object:
+        return store.raw_query(
+            text,
+            private=request.private,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            own_dataset=own_dataset,
+        )
+
+    try:
+        return attempt(request.query)
+    except InputError as first:
+        if not request.base or _UNSAFE_IRI.search(request.base):
+            raise
+        try:
+            return attempt(f"BASE <{request.base}>\n{request.query}")
+        except InputError:
+            raise first from None
 
 
 def _rdf(triples: list[ox.Triple], chosen: media.Media) -> bytes:

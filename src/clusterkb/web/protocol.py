@@ -24,23 +24,50 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
+def _media_type(header: str) -> tuple[str, str | None]:
+    """(media type, charset or None) of a Content-Type header."""
+    kind, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return kind.lower(), charset
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(f"the request body is not UTF-8 (byte {exc.start})", 400) from exc
+
+
 async def _params(request: Request) -> tuple[list[tuple[str, str]], str | None]:
     """Protocol parameters (URL and form body) and a directly posted query."""
     params = parse_qsl(request.url.query, keep_blank_values=True)
     if request.method != "POST":
         return params, None
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind, charset = _media_type(request.headers.get("content-type", ""))
     body = await request.body()
-    if kind == FORM:
-        return params + parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True), None
-    if kind == DIRECT:
-        return params, body.decode("utf-8", "replace")
     if kind == UPDATE:
         raise Refused("this endpoint is read-only: SPARQL updates are not accepted", 403)
-    raise Refused(
-        f"a POSTed query is sent as {FORM} (query=...) or as {DIRECT}, not {kind or 'nothing'}",
-        415,
-    )
+    if not kind and not body:  # nothing posted: the URL says it all
+        return params, None
+    if kind not in (FORM, DIRECT):
+        raise Refused(
+            f"a POSTed query is sent as {FORM} (query=...) or as {DIRECT}, not {kind or 'nothing'}",
+            415,
+        )
+    if charset not in (None, "utf-8", "utf8", "us-ascii"):
+        raise Refused(f"queries are sent in UTF-8, not {charset}", 415)
+    text = _utf8(body)
+    if kind == DIRECT:
+        return params, text
+    try:
+        form = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise Refused("the form's percent-encoded bytes are not UTF-8", 400) from exc
+    return params + form, None
 
 
 async def sparql(request: Request) -> Response:
@@ -55,7 +82,7 @@ async def sparql(request: Request) -> Response:
     if direct is not None:
         queries.append(direct)
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service_description(request)
         return error(400, "no query: send query=... or a body of type application/sparql-query")
     if len(queries) > 1:
@@ -73,6 +100,7 @@ async def sparql(request: Request) -> Response:
         private=private,
         row_cap=ctx.server.row_cap,
         allowed_services=ctx.server.allowed_services,
+        base=str(request.url.replace(query="", fragment="")),
     )
     key = hashlib.sha256(repr(job).encode("utf-8")).hexdigest()[:32]
     etag = f'"{ctx.version}-{key}"'
@@ -93,8 +121,15 @@ def _answer_response(answer: Answer, etag: str, head: bool = False) -> Response:
     if answer.truncated:
         headers["X-Result-Truncated"] = "true"
         headers["Warning"] = f'199 clusterkb "answer cut at {answer.rows} rows"'
-    body = b"" if head else answer.body
-    return Response(body, media_type=answer.content_type, headers=headers)
+    return _maybe_head(answer.body, answer.content_type, headers, head)
+
+
+def _maybe_head(body: bytes, content_type: str, headers: dict[str, str], head: bool) -> Response:
+    """HEAD: the headers GET would send, Content-Length included, without the body."""
+    if head:
+        headers = {**headers, "Content-Length": str(len(body))}
+        body = b""
+    return Response(body, media_type=content_type, headers=headers)
 
 
 def service_description(request: Request) -> Response:
@@ -147,7 +182,9 @@ def service_description(request: Request) -> Response:
             ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph)),
         ]
     body = ox.serialize([t for t in triples if t is not None], format=chosen.rdf)
-    return Response(body, media_type=chosen.type + "; charset=utf-8", headers={"Vary": "Accept"})
+    return _maybe_head(
+        body, chosen.type + "; charset=utf-8", {"Vary": "Accept"}, request.method == "HEAD"
+    )
 
 
 async def graph_store(request: Request) -> Response:
