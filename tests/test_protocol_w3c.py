@@ -646,7 +646,10 @@ def test_accept_q_zero_refuses_a_type_even_under_a_wildcard(live_server: Server)
     assert reply.status == 200 and reply.media_type == "application/sparql-results+xml"
     rows = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.XML)
     assert len(list(rows)) == 6  # type: ignore[arg-type]
-    assert _get(live_server, path, "text/html").status == 406
+    assert _get(live_server, path, "image/png").status == 406
+    page = _get(live_server, path, "text/html")  # a person at a browser gets a table
+    assert page.status == 200 and page.media_type == "text/html"
+    assert page.body.count(b"<tr><td><a href=\"/id/project/") == 6
 
 
 def test_ask_prefers_the_standard_boolean_formats(live_server: Server) -> None:

@@ -7,6 +7,7 @@ endpoint service's, in a query worker.
 from __future__ import annotations
 
 import hashlib
+import json
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -91,9 +92,14 @@ async def sparql(request: Request) -> Response:
     named = tuple(v for k, v in params if k == "named-graph-uri") or None
     fmt = next((v for k, v in params if k in ("format", "output")), None)
     private = ctx.private(request)
+    accept = request.headers.get("accept")
+    # a browser asked directly (a form, a link): the answer as a page, not a download
+    page = fmt is None and media.negotiate(accept, BROWSER_OFFERS) is media.HTML
+    if page:
+        accept = "application/sparql-results+json, text/turtle;q=0.9"
     job = SparqlRequest(
         query=queries[0],
-        accept=request.headers.get("accept"),
+        accept=accept,
         format=fmt,
         default_graphs=defaults,
         named_graphs=named,
@@ -113,7 +119,41 @@ async def sparql(request: Request) -> Response:
             return outcome
         cached = outcome
         ctx.cache.put(etag, cached)
+    if page:
+        return results_page(request, queries[0], cached)
     return _answer_response(cached, etag, request.method == "HEAD")
+
+
+BROWSER_OFFERS = (*media.RESULTS, *media.GRAPHS, media.HTML)
+
+
+def results_page(request: Request, query: str, answer: Answer) -> Response:
+    """A SELECT/ASK answer as a table, a graph as Turtle text, for a person at a browser."""
+    from .pages import render
+
+    columns: list[str] = []
+    rows: list[list[str]] = []
+    text = None
+    if answer.content_type.startswith("application/sparql-results+json"):
+        doc = json.loads(answer.body)
+        if "boolean" in doc:
+            text = "true" if doc["boolean"] else "false"
+        else:
+            columns = doc["head"]["vars"]
+            rows = [
+                [b.get(c, {}).get("value", "") for c in columns] for b in doc["results"]["bindings"]
+            ]
+    else:
+        text = answer.body.decode("utf-8", "replace")
+    return render(
+        request,
+        "sparql_results.html",
+        query=query,
+        columns=columns,
+        rows=rows,
+        text=text,
+        truncated=answer.truncated,
+    )
 
 
 def _answer_response(answer: Answer, etag: str, head: bool = False) -> Response:
