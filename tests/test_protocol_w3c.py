@@ -649,7 +649,7 @@ def test_accept_q_zero_refuses_a_type_even_under_a_wildcard(live_server: Server)
     assert _get(live_server, path, "image/png").status == 406
     page = _get(live_server, path, "text/html")  # a person at a browser gets a table
     assert page.status == 200 and page.media_type == "text/html"
-    assert page.body.count(b"<tr><td><a href=\"/id/project/") == 6
+    assert page.body.count(b'<tr><td><a href="/id/project/') == 6
 
 
 def test_ask_prefers_the_standard_boolean_formats(live_server: Server) -> None:

@@ -206,6 +206,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         timeout=args.timeout,
         row_cap=args.row_cap,
+        rate=args.rate,
+        burst=args.burst,
+        max_body=args.max_body,
+        max_url=args.max_url,
     )
     print(f"clusterkb: serving http://{server.host}:{server.port}/ (Ctrl-C stops)", flush=True)
     serve(store, settings, server)
@@ -290,6 +294,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="query processes")
     s.add_argument("--timeout", type=float, default=20.0, help="seconds a query may run")
     s.add_argument("--row-cap", type=int, default=10_000, help="rows in one answer at most")
+    s.add_argument(
+        "--rate",
+        type=float,
+        default=50.0,
+        help="requests per second per client, on average (0: no limit)",
+    )
+    s.add_argument("--burst", type=int, default=100, help="requests a client may make at once")
+    s.add_argument("--max-body", type=int, default=1_000_000, help="bytes of a request body")
+    s.add_argument("--max-url", type=int, default=8_192, help="bytes of a request target")
     s.set_defaults(func=cmd_serve)
     t = sub.add_parser("tour", parents=[common], help="a short tour of answers")
     t.set_defaults(func=cmd_tour)

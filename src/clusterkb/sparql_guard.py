@@ -1,9 +1,15 @@
 """What a SPARQL request may do here: read, never write, never reach another machine.
 
-oxigraph would follow a `SERVICE <http://…>` clause over the network, so every query is read
-token by token (strings, IRIs and comments skipped) before it runs: an update keyword or a
-SERVICE to an endpoint not on the allowlist refuses it. `FROM <…>` only names graphs of our
-store (oxigraph never fetches it), so it is left alone.
+oxigraph follows a `SERVICE <http://…>` clause over the network, so every query is read token
+by token before it runs: an update keyword, or a SERVICE to an endpoint not on the allowlist,
+refuses it. `FROM <…>` only names graphs of our store (oxigraph never fetches it), so it is left
+alone. The query workers also cannot open sockets (query_pool), so a tokenizer slip is an error,
+not a request to another machine.
+
+The tokens follow the SPARQL 1.1 grammar's terminals exactly (strings with their escapes,
+comments ending at CR or LF, prefixed names with their escapes), because any place where this
+reading and the engine's disagree could hide a SERVICE inside what looks like a string. Where
+the text is not a valid token, the guard reads it as code, so it errs towards refusing.
 """
 
 from __future__ import annotations
@@ -12,17 +18,40 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}();,.]*)?|:[^\s{}();,.]*)
-  | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
+# Character classes of the SPARQL 1.1 grammar (section 19.8, productions 164-172).
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
+_U = _BASE + "_"
+_CHARS = _U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"\\[tbnrf\\\"']|" + _UCHAR
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+
+_TOKEN = re.compile(
+    "|".join(
+        [
+            r"(?P<comment>\#[^\n\r]*)",
+            # long strings first, as the grammar tries them first ('''' is not '' + ')
+            rf"(?P<long>'''(?:[^'\\]|{_ECHAR}|'(?!''))*'''"
+            rf'|"""(?:[^"\\]|{_ECHAR}|"(?!""))*""")',
+            rf"(?P<string>'(?:[^'\\\n\r]|{_ECHAR})*'" rf'|"(?:[^"\\\n\r]|{_ECHAR})*")',
+            rf"(?P<iri><(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)",
+            rf"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+            rf"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+            r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+            rf"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+            r"(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+            r"(?P<word>[A-Za-z]+)",
+            r"(?P<other>\S)",
+        ]
+    ),
+    re.DOTALL,
+)
+_SKIPPED = frozenset({"comment", "long", "string"})
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -44,14 +73,24 @@ class Shape:
     from_clause: bool  # the query names its own dataset (FROM / FROM NAMED)
 
 
-def _words(text: str) -> list[tuple[str, str]]:
+def tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of each token that is code: comments and strings are left out."""
     out = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
-        if kind in ("comment", "string"):
-            continue
-        out.append((kind, match.group()))
+        if kind not in _SKIPPED:
+            out.append((kind, match.group()))
     return out
+
+
+def _unescape_iri(token: str) -> str:
+    """<…> to the IRI it names (\\u and \\U escapes decoded, as the engine decodes them)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group()[2:], 16)
+        return chr(code) if code <= 0x10FFFF else match.group()  # not a character: kept as is
+
+    return re.sub(_UCHAR, decode, token[1:-1])
 
 
 def inspect(query: str, allowed_services: Collection[str] = ()) -> Shape:
@@ -60,11 +99,11 @@ def inspect(query: str, allowed_services: Collection[str] = ()) -> Shape:
     Syntax is left to the engine, which reports line and column; this only has to be right about
     what a query that parses would do.
     """
-    tokens = _words(query)
+    found = tokens(query)
     form = None
     services: list[str] = []
     from_clause = False
-    for index, (kind, value) in enumerate(tokens):
+    for index, (kind, value) in enumerate(found):
         if kind != "word":
             continue
         upper = value.upper()
@@ -79,20 +118,24 @@ def inspect(query: str, allowed_services: Collection[str] = ()) -> Shape:
         elif upper == "FROM":
             from_clause = True
         elif upper == "SERVICE":
-            rest = [
-                t
-                for t in tokens[index + 1 : index + 3]
-                if t[0] != "word" or t[1].upper() != "SILENT"
-            ]
-            target = rest[0][1] if rest else ""
-            iri = target[1:-1] if target.startswith("<") else target
-            if iri not in allowed_services:
-                raise Refused(
-                    f"SERVICE {target} is not allowed: this server does not query other "
-                    "endpoints unless they are on its allowlist",
-                    403,
-                )
-            services.append(iri)
+            services.append(_service_target(found[index + 1 :], allowed_services))
     if form is None:
         raise Refused("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return Shape(form, tuple(services), from_clause)
+
+
+def _service_target(rest: list[tuple[str, str]], allowed: Collection[str]) -> str:
+    """The endpoint a SERVICE clause calls, if it is allowed: only a full IRI on the allowlist
+    (a variable or a prefixed name could name any endpoint, so they are refused)."""
+    if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
+        rest = rest[1:]
+    kind, target = rest[0] if rest else ("other", "")
+    iri = _unescape_iri(target) if kind == "iri" else None
+    if iri is None or iri not in allowed:
+        shown = target or "(nothing)"
+        raise Refused(
+            f"SERVICE {shown} is not allowed: this server does not query other endpoints "
+            "(federated queries reach only the endpoints on its allowlist, named by full IRI)",
+            403,
+        )
+    return iri

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -21,7 +22,9 @@ class TokenBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, client: str, now: float | None = None) -> float:
-        """0 when the request may go; else the seconds until it may."""
+        """0 when the request may go; else the seconds until it may (a rate of 0: no limit)."""
+        if self.rate <= 0:
+            return 0.0
         now = time.monotonic() if now is None else now
         tokens, last = self._buckets.get(client, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.rate)
@@ -51,7 +54,12 @@ async def _plain(send: Send, status: int, text: str, headers: list[tuple[bytes, 
 
 
 class Limits:
-    """ASGI middleware: 414 for a long target, 413 for a large body, 429 past the rate."""
+    """ASGI middleware: 414 for a long target, 413 for a large body, 429 past the rate.
+
+    A body sent with Content-Length is judged by its header (the HTTP server never reads past
+    it); a chunked one is read here, up to the limit, before the route sees it, so that an
+    oversized upload is refused with 413 rather than failing halfway through a route.
+    """
 
     def __init__(self, app: ASGIApp, max_url: int, max_body: int, buckets: TokenBuckets) -> None:
         self.app = app
@@ -80,7 +88,7 @@ class Limits:
         client = (scope.get("client") or ("?", 0))[0]
         wait = self.buckets.take(client)
         if wait > 0:
-            retry = str(max(1, round(wait + 0.5)))
+            retry = str(max(1, math.ceil(wait)))
             await _plain(
                 send,
                 429,
@@ -88,25 +96,36 @@ class Limits:
                 [(b"retry-after", retry.encode())],
             )
             return
-        if length is None and scope.get("method") in ("POST", "PUT"):
-            receive = _capped(receive, self.max_body)
+        if length is None and b"transfer-encoding" in headers:
+            messages = await _read_capped(receive, self.max_body)
+            if messages is None:
+                await _plain(send, 413, f"request body larger than {self.max_body} bytes", [])
+                return
+            receive = _replay(messages, receive)
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-def _capped(receive: Receive, limit: int) -> Receive:
-    """A chunked body is counted as it arrives."""
+async def _read_capped(receive: Receive, limit: int) -> list[MutableMapping[str, Any]] | None:
+    """The body's messages, or None as soon as they add up to more than `limit` bytes."""
+    messages = []
     seen = 0
-
-    async def inner() -> MutableMapping[str, Any]:
-        nonlocal seen
+    while True:
         message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages  # the client went away: the route will see that
         seen += len(message.get("body", b""))
         if seen > limit:
-            raise BodyTooLarge()
-        return message
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[MutableMapping[str, Any]], receive: Receive) -> Receive:
+    """The messages already read, then whatever comes next (a disconnect)."""
+    pending = list(messages)
+
+    async def inner() -> MutableMapping[str, Any]:
+        return pending.pop(0) if pending else await receive()
 
     return inner
