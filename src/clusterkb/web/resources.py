@@ -41,7 +41,7 @@ async def thing(request: Request) -> Response:
     chosen = _chosen(request)
     if chosen is None:
         return error(406, "available: " + ", ".join(m.type for m in OFFERS))
-    headers = {"Link": _alternates(request.url.path), "Vary": "Accept"}
+    headers = {"Link": _alternates(request.url.path), "Vary": "Accept, Authorization"}
     if chosen is media.HTML:
         response = await thing_page(request, iri)
         response.headers.update(headers)
