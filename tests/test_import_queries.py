@@ -44,6 +44,14 @@ EXPECT: dict[str, tuple[str, object]] = {
     "search": ("names", {"text": "net-6"}),
     "provenance": ("names", {"entity": ID + "project/greece-bulgaria-2014-2020--net-6"}),
     "sources": ("names", {}),
+    "organisation-participations": (
+        "names",
+        {
+            "organisation": ID
+            + "organisation/keep--advanced-tourism-competence-centre-haskovo-haskovo-bgr"
+        },
+    ),
+    "country-partners": ("names", {"country": "country:BGR"}),
     "label-coverage": ("changes", {}),
     "conflicts": (
         "none",

@@ -12,8 +12,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -52,7 +50,13 @@ def context_for(store: EmbeddedStore, settings: Settings, server: ServerSettings
     private = [g for g in store.graphs() if g not in public]
     counts = {r["key"].value: int(r["n"].value) for r in store.select(_COUNTS).rows}
     version = dataset_version(store)
-    pool = QueryPool(store, TASKS, size=server.workers, timeout=server.timeout)
+    pool = QueryPool(
+        store,
+        TASKS,
+        size=server.workers,
+        timeout=server.timeout,
+        network=bool(server.allowed_services),
+    )
     return AppContext(
         settings=settings,
         server=server,
@@ -65,10 +69,6 @@ def context_for(store: EmbeddedStore, settings: Settings, server: ServerSettings
     )
 
 
-async def sparql_editor(request: Request) -> Response:
-    return pages.render(request, "editor.html")
-
-
 def create_app(ctx: AppContext) -> Limits:
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
@@ -79,7 +79,9 @@ def create_app(ctx: AppContext) -> Limits:
         Route("/", pages.home),
         Route("/search", pages.search),
         Route("/sparql", protocol.sparql, methods=["GET", "POST", "HEAD"]),
-        Route("/sparql-editor", sparql_editor),
+        Route("/sparql-editor", pages.sparql_editor),
+        Route("/charts", pages.charts_page),
+        Route("/country/{code}", pages.country_page),
         Route(
             "/rdf-graphs",
             protocol.graph_store,
