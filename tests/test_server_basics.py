@@ -52,3 +52,19 @@ def test_contacts_graph_is_not_served_anonymously(live_server) -> None:
     graph = urllib.parse.quote("https://w3id.org/clusterkb/graph/contacts/contacts")
     status, _, _ = get(live_server, f"/rdf-graphs?graph={graph}")
     assert status == 404
+
+
+def test_downloads_hold_personal_data_only_for_the_token(live_server) -> None:
+    contacts = b"<https://w3id.org/clusterkb/graph/contacts/contacts>"
+    status, headers, body = get(live_server, "/data/clusterkb.nq")
+    assert status == 200 and headers["content-type"].startswith("application/n-quads")
+    assert b"<https://w3id.org/clusterkb/graph/sources/s001-clusterpolisee>" in body
+    assert contacts not in body
+    request = urllib.request.Request(
+        live_server.url("/data/clusterkb.nq"),
+        headers={"Authorization": f"Bearer {live_server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert contacts in response.read()
+    status, _, body = get(live_server, "/.well-known/void", accept="text/turtle")
+    assert status == 200 and b"/data/clusterkb.nq>" in body

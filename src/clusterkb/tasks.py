@@ -170,11 +170,24 @@ def library_many(
     ]
 
 
+DOWNLOADS = {
+    fmt: f"data/clusterkb.{fmt}" for fmt in ("ttl", "jsonld", "nt", "nq", "trig", "xml", "csv")
+}
+
+
 def dataset_description(store: EmbeddedStore, metadata: Path, base_url: str) -> list[ox.Triple]:
     """The dataset's DCAT-AP/VoID description with the addresses of the server at `base_url`."""
     from .dataset_description import describe_dataset
 
-    return describe_dataset(store, base_url, metadata=metadata)
+    return describe_dataset(store, base_url, metadata=metadata, downloads=DOWNLOADS)
+
+
+def dump(store: EmbeddedStore, fmt: str, context_file: Path, include_contacts: bool) -> bytes:
+    """A distribution of the dataset: what `clusterkb export` writes (personal data only for a
+    holder of the token)."""
+    from .export import export
+
+    return export(store, fmt, context_file=context_file, include_contacts=include_contacts)
 
 
 TASKS = {
@@ -183,6 +196,7 @@ TASKS = {
     "library": library,
     "thing": thing,
     "triples_about": triples_about,
+    "dump": dump,
     "ontology_terms": ontology_terms,
     "types": types,
     "library_many": library_many,

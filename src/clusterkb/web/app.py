@@ -91,6 +91,7 @@ def create_app(ctx: AppContext) -> Limits:
         Route("/ontology", resources.ontology, methods=["GET", "HEAD"]),
         Route("/ontology.{ext}", resources.ontology_document, methods=["GET", "HEAD"]),
         Route("/context.jsonld", resources.context_document),
+        Route("/data/clusterkb.{ext}", resources.download, methods=["GET", "HEAD"]),
         Route("/.well-known/void", void.void, methods=["GET", "HEAD"]),
         Route("/queries", pages.queries_page),
         Route("/queries/{name}", pages.query_page),

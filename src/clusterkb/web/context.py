@@ -30,7 +30,8 @@ class AnswerCache:
         return item
 
     def put(self, key: str, value: Any) -> None:
-        if len(getattr(value, "body", b"")) > self.largest:
+        size = len(value) if isinstance(value, bytes) else len(getattr(value, "body", b""))
+        if size > self.largest:
             return
         self._items[key] = value
         self._items.move_to_end(key)

@@ -98,3 +98,25 @@ async def context_document(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     body = json.dumps(load_context(ctx.settings.context_file), ensure_ascii=False, indent=1)
     return Response(body, media_type="application/ld+json")
+
+
+async def download(request: Request) -> Response:
+    """/data/clusterkb.<format>: the dataset as `clusterkb export` writes it, cached by version."""
+    from ..export import FORMATS
+
+    ctx: AppContext = request.app.state.ctx
+    fmt = request.path_params["ext"]
+    if fmt not in FORMATS:
+        return error(404, "downloads: " + ", ".join(f"/data/clusterkb.{f}" for f in FORMATS))
+    private = ctx.private(request)
+    etag = f'"{ctx.version}-dump-{fmt}-{int(private)}"'
+    headers = {"ETag": etag, "Vary": "Authorization"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    body = ctx.cache.get(etag)
+    if body is None:
+        body = await run(ctx, "dump", fmt, ctx.settings.context_file, private)
+        if isinstance(body, Response):
+            return body
+        ctx.cache.put(etag, body)
+    return Response(body, media_type=FORMATS[fmt][1] + "; charset=utf-8", headers=headers)
