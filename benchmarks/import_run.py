@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,17 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from kb_root import make_root  # noqa: E402
+
 TARGETS = {"import_2k_s": 20.0, "import_build_s": 120.0, "rss_gib": 4.0, "query_s": 1.0}
-
-
-def make_root(tmp: Path) -> Path:
-    """A knowledge-base folder: the repository's knowledge files, imports to come."""
-    root = tmp / "kb"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
-    return root
 
 
 def params_for(sheets: dict, programmes: dict) -> dict[str, dict[str, str]]:

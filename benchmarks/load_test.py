@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,10 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from kb_root import free_port  # noqa: E402
+
 CKB = "https://w3id.org/clusterkb/ontology#"
 PROJECT = "https://w3id.org/clusterkb/id/project/alpine-space-2014-2020--s3-4alpclusters"
 PREFIXES = f"PREFIX ckb: <{CKB}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -162,9 +165,7 @@ def run(base: str, clients: int, requests: int, steps: list[Step] | None = None)
 
 def start_server(*args: str) -> tuple[str, subprocess.Popen[bytes]]:
     """`clusterkb serve` on a free loopback port, once it answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "clusterkb.cli", "serve", "--port", str(port), *args],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

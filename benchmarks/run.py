@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,20 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from kb_root import make_root  # noqa: E402
+
 TARGETS = {"build_s": 60.0, "rss_gib": 4.0, "query_s": 1.0}
-
-
-def make_root(n: int, tmp: Path) -> Path:
-    """A knowledge-base folder: the repository's knowledge files plus N generated projects."""
-    import generate
-
-    root = tmp / f"kb-{n}"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", root / "data")
-    generate.write(n, root)
-    return root
 
 
 def measure(n: int, exports: bool) -> dict[str, object]:
@@ -45,7 +33,7 @@ def measure(n: int, exports: bool) -> dict[str, object]:
     out: dict[str, object] = {"n": n}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        root = make_root(n, Path(tmp))
+        root = make_root(Path(tmp), n)
         out["generate_s"] = time.perf_counter() - t0
         settings = Settings(root=root)
         t0 = time.perf_counter()

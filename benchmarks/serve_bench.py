@@ -23,21 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import load_test  # noqa: E402
+from kb_root import free_port, make_root  # noqa: E402
 
 SPARQL_STEPS = ("select-projects", "select-partners", "select-count", "ask-post", "construct")
-
-
-def make_root(n: int, tmp: Path) -> Path:
-    import generate
-
-    root = tmp / "kb"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
-    if n:
-        generate.write(n, root)
-    return root
 
 
 def oxigraph_server(nquads: Path, tmp: Path) -> tuple[str, subprocess.Popen[bytes]]:
@@ -48,7 +36,7 @@ def oxigraph_server(nquads: Path, tmp: Path) -> tuple[str, subprocess.Popen[byte
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    port = load_test_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             binary,
@@ -72,14 +60,6 @@ def oxigraph_server(nquads: Path, tmp: Path) -> tuple[str, subprocess.Popen[byte
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("oxigraph server did not start")
-
-
-def load_test_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def steps(endpoint: str, unique: bool = False) -> list[load_test.Step]:
@@ -108,7 +88,7 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        root = make_root(args.projects, tmp)
+        root = make_root(tmp, args.projects)
         nquads = tmp / "data.nq"
         subprocess.run(
             [

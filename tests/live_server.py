@@ -7,6 +7,7 @@ personal data; tests import `start` or use the `live_server` fixture (registered
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +35,17 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def knowledge_root(tmp: Path) -> Path:
+    """A knowledge-base folder like the repository's (data copied without earlier imports,
+    the rest linked), for a test to add files to and serve or build."""
+    root = tmp / "kb"
+    root.mkdir()
+    for folder in ("ontology", "shapes", "rules", "queries", "context"):
+        (root / folder).symlink_to(ROOT / folder)
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
+    return root
 
 
 def free_port() -> int:

@@ -8,7 +8,6 @@ or says why keep.eu data cannot reach it; a new query must pick one.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from clusterkb.namespaces import GRAPH, ID
 from clusterkb.queries import QueryLibrary, run_query
 from clusterkb.settings import Settings
 from clusterkb.store import EmbeddedStore
+from live_server import knowledge_root
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = QueryLibrary(ROOT / "queries")
@@ -73,11 +73,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedStore, s
     import keep_workbook
 
     tmp = tmp_path_factory.mktemp("import-queries")
-    root = tmp / "kb"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
+    root = knowledge_root(tmp)
     export = tmp / "keep-60.xlsx"
     keep_workbook.write_workbook(60, export)
     settings = Settings(root=root)

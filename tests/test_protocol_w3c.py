@@ -281,13 +281,9 @@ def w3c_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     validation, so data outside the shapes' scope is fine."""
     if not CONFORMANCE.is_dir():
         pytest.skip(f"{CONFORMANCE} is absent: the W3C manifests sit in ../shared beside the clone")
-    from live_server import start
+    from live_server import knowledge_root, start
 
-    root = tmp_path_factory.mktemp("w3c") / "kb"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(REPO / folder)
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
+    root = knowledge_root(tmp_path_factory.mktemp("w3c"))
     (root / "data" / "w3c").mkdir()
     for path in _data_files().values():
         shutil.copy(path, root / "data" / "w3c" / path.name)

@@ -16,7 +16,6 @@ import http.client
 import http.server
 import json
 import os
-import shutil
 import sys
 import threading
 import time
@@ -31,7 +30,7 @@ from typing import ClassVar
 
 import pytest
 
-from live_server import TOKEN, Server, start
+from live_server import TOKEN, Server, knowledge_root, start
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -405,11 +404,7 @@ ESCAPED = b"&lt;script&gt;alert(1)&lt;/script&gt;"
 def make_root(tmp: Path) -> Path:
     """A knowledge base like the repository's (as benchmarks/import_run.py makes one), plus a
     source whose organisation is named with markup."""
-    root = tmp / "kb"
-    root.mkdir()
-    for folder in ("ontology", "shapes", "rules", "queries", "context"):
-        (root / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("imported"))
+    root = knowledge_root(tmp)
     (root / "data" / "sources" / "s999-markup.ttl").write_text(MARKUP_TTL, encoding="utf-8")
     return root
 

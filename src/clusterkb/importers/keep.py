@@ -22,7 +22,7 @@ from anyascii import anyascii
 from ..namespaces import CKB, CURRENCY, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, SKOS, XSD
 from .keep_places import Places, clean_town
 from .keep_report import ImportReport, Quarantined
-from .keep_table import CALLS, PARTNERS, PROJECTS, Row
+from .keep_table import CALL_COLUMNS, CALLS, PARTNER_COLUMNS, PARTNERS, PROJECTS, Row
 from .values import parse_country, parse_date, parse_money
 
 __all__ = ["ImportReport", "Quarantined", "Tagger", "identity_key", "map_export", "slug", "total"]
@@ -93,24 +93,8 @@ MAPPED = {
         "Project end",
         "Call SN",
     },
-    PARTNERS: {
-        "Programme",
-        "Acronym",
-        "Project Partner",
-        "Lead Partner",
-        "Street",
-        "Postal code",
-        "Town",
-        "Country",
-        "Website",
-        "Department",
-        "Legal Status",
-        "Country code",
-        "NUTS1 (or equivalent)",
-        "NUTS2 (or equivalent)",
-        "NUTS3 (or equivalent)",
-    },
-    CALLS: {"Programme", "Serial Number", "Start Date", "End Date", "Budget"},
+    PARTNERS: set(PARTNER_COLUMNS),
+    CALLS: set(CALL_COLUMNS),
 }
 FLUSH_EVERY = 100_000  # quads held before they go to the sink
 # a site keep.eu gives for this many projects is the programme's; for this many partners of one
