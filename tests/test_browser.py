@@ -106,3 +106,19 @@ def test_query_editor_runs_a_query(browser, live_server, tmp_path: Path) -> None
     )
     projects = {b["project"]["value"] for b in answer["results"]["bindings"]}
     assert "https://w3id.org/clusterkb/id/project/see-2007-2013--clusterpolisee" in projects
+
+
+def test_yasgui_runs_a_query_without_leaving_the_host(browser, live_server, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    page.goto(live_server.url("/sparql-editor?lang=en"))
+    if page.evaluate("typeof Yasgui") == "undefined":
+        pytest.skip("the vendored YASGUI bundle is absent (scripts/vendor_yasgui.sh)")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr", timeout=15_000)
+    table = page.inner_text(".yasr table")
+    assert "clusterkb" in table or "project" in table.lower()
+    assert shot(page, tmp_path, "yasgui")[2] > 20
+    assert hosts == {live_server.base.split("/")[2]}
