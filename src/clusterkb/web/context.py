@@ -63,10 +63,11 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
-async def run(ctx: AppContext, task: str, *args: object) -> Any:
-    """A task in a query worker; a failure becomes the response to send."""
+async def run(ctx: AppContext, task: str, *args: object, limit: float | None = None) -> Any:
+    """A task in a query worker (within `limit` s, else the server's timeout); a failure
+    becomes the response to send."""
     try:
-        return await run_in_threadpool(ctx.pool.call, task, *args)
+        return await run_in_threadpool(lambda: ctx.pool.call(task, *args, timeout=limit))
     except QueryTimeout as exc:
         return error(503, f"{exc}; narrow it down (LIMIT, more specific patterns) and retry")
     except Busy:

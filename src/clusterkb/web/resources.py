@@ -115,7 +115,10 @@ async def download(request: Request) -> Response:
         return Response(status_code=304, headers=headers)
     body = ctx.cache.get(etag)
     if body is None:
-        body = await run(ctx, "dump", fmt, ctx.settings.context_file, private)
+        # a whole dataset takes longer than one query: ten query timeouts
+        body = await run(
+            ctx, "dump", fmt, ctx.settings.context_file, private, limit=ctx.server.timeout * 10
+        )
         if isinstance(body, Response):
             return body
         ctx.cache.put(etag, body)
