@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from kb_root import make_root  # noqa: E402
+from kb_root import make_root, measure_each  # noqa: E402
 
 TARGETS = {"import_2k_s": 20.0, "import_build_s": 120.0, "rss_gib": 4.0, "query_s": 1.0}
 
@@ -134,15 +133,10 @@ def main() -> int:
     if args.one:
         print(json.dumps(measure(args.one)))
         return 0
-    results = []
-    for n in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(n)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            print(proc.stderr, file=sys.stderr)
-            return 1
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        results.append(r)
+    results = measure_each(__file__, args.sizes)
+    if results is None:
+        return 1
+    for r in results:
         print(table(r), "\n", flush=True)
     print("| N | import s | build s | import + build s | peak RSS GiB | slowest query | s |")
     print("| ---: | ---: | ---: | ---: | ---: | --- | ---: |")

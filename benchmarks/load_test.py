@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from kb_root import free_port  # noqa: E402
+from kb_root import free_port, wait_until_up  # noqa: E402
 
 CKB = "https://w3id.org/clusterkb/ontology#"
 PROJECT = "https://w3id.org/clusterkb/id/project/alpine-space-2014-2020--s3-4alpclusters"
@@ -172,15 +171,8 @@ def start_server(*args: str) -> tuple[str, subprocess.Popen[bytes]]:
         stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2):
-                return base, process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("clusterkb serve did not start")
+    wait_until_up(base + "/", process, 120, "clusterkb serve")
+    return base, process
 
 
 def main(argv: Sequence[str] | None = None) -> int:

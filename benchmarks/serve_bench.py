@@ -15,15 +15,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import load_test  # noqa: E402
-from kb_root import free_port, make_root  # noqa: E402
+from kb_root import free_port, make_root, wait_until_up  # noqa: E402
 
 SPARQL_STEPS = ("select-projects", "select-partners", "select-count", "ask-post", "construct")
 
@@ -51,15 +49,8 @@ def oxigraph_server(nquads: Path, tmp: Path) -> tuple[str, subprocess.Popen[byte
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2):
-                return base, process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("oxigraph server did not start")
+    wait_until_up(base + "/query?query=ASK%7B%7D", process, 60, "oxigraph server")
+    return base, process
 
 
 def steps(endpoint: str, unique: bool = False) -> list[load_test.Step]:

@@ -22,7 +22,15 @@ from anyascii import anyascii
 from ..namespaces import CKB, CURRENCY, DCTERMS, GRAPH, ID, PROV, RDF, RDFS, SKOS, XSD
 from .keep_places import Places, clean_town
 from .keep_report import ImportReport, Quarantined
-from .keep_table import CALL_COLUMNS, CALLS, PARTNER_COLUMNS, PARTNERS, PROJECTS, Row
+from .keep_table import (
+    CALL_COLUMNS,
+    CALLS,
+    PARTNER_COLUMNS,
+    PARTNERS,
+    PROJECT_COLUMNS,
+    PROJECTS,
+    Row,
+)
 from .values import parse_country, parse_date, parse_money
 
 __all__ = ["ImportReport", "Quarantined", "Tagger", "identity_key", "map_export", "slug", "total"]
@@ -71,28 +79,16 @@ FUNDS_BY_NAME = {
     "erdf eq.": "erdf-equivalent",
 }
 LEGAL_STATUSES = {"public": "public", "private": "private"}
+# keep.eu columns the ontology has no term for: their cells stay as comments naming the column
+UNMAPPED = {
+    "Thematic Priorities (Interreg-IPA CBC specific)",
+    "Priority Area",
+    "Degree of comp.",
+    "Strategy",
+}
 # Columns whose every cell has a home in the ontology; any other column is kept as a comment.
 MAPPED = {
-    PROJECTS: {
-        "Programme",
-        "Acronym",
-        "Period",
-        *NAME_COLUMNS,
-        *LEAD_COLUMNS,
-        *(c for c, *_ in MONEY_COLUMNS),
-        "Co-Financing sources",
-        "Website",
-        "Thematic1",
-        "Thematic2",
-        "Thematic3",
-        "Specific Obj",
-        "Thematic Obj",
-        "Inv. Priority",
-        *(f"{t} {n}" for t in TEXT_COLUMNS.values() for n in ("1", "2", "EN")),
-        "Project start",
-        "Project end",
-        "Call SN",
-    },
+    PROJECTS: set(PROJECT_COLUMNS) - UNMAPPED,
     PARTNERS: set(PARTNER_COLUMNS),
     CALLS: set(CALL_COLUMNS),
 }
