@@ -440,36 +440,20 @@ class _Mapper:
     # -- what a project was selected under
 
     def objectives(self, graph: str, project: ox.NamedNode, programme_slug: str, row: Row) -> None:
-        thematic: ox.NamedNode | None = None
-        raw = row.get("Thematic Obj")
-        if raw is not None:
-            coded = _CODED.match(str(raw))
-            if coded is None:
-                self.add(graph, project, COMMENT, ox.Literal(f"keep.eu Thematic Obj: {raw}"))
-                self.report.unparsed.append(f"{row.where()}: Thematic Obj {raw!r} has no (number)")
-            else:
-                thematic = self.coded(
-                    graph, "thematic-objective", coded.group(1), coded.group(3), "ThematicObjective"
-                )
-                self.add(graph, project, _c("thematicObjective"), thematic)
-        raw = row.get("Inv. Priority")
-        if raw is not None:
-            coded = _CODED.match(str(raw))
-            if coded is None:
-                self.add(graph, project, COMMENT, ox.Literal(f"keep.eu Inv. Priority: {raw}"))
-                self.report.unparsed.append(f"{row.where()}: Inv. Priority {raw!r} has no (code)")
-            else:
-                code = coded.group(1) + (
-                    f" {coded.group(2).upper()}"
-                    if coded.group(2) and len(coded.group(2)) > 1
-                    else (coded.group(2) or "")
-                )
-                priority = self.coded(
-                    graph, "investment-priority", code, coded.group(3), "InvestmentPriority"
-                )
-                self.add(graph, project, _c("investmentPriority"), priority)
-                broader = _n(f"thematic-objective/{coded.group(1)}")
-                self.add(graph, priority, ox.NamedNode(SKOS + "broader"), broader)
+        # "(1) strengthening research ..." and "(1b) promoting business investment ..."
+        coded = self.code_of(graph, project, row, "Thematic Obj")
+        if coded is not None:
+            number, _, text = coded
+            thematic = self.coded(graph, "thematic-objective", number, text, "ThematicObjective")
+            self.add(graph, project, _c("thematicObjective"), thematic)
+        coded = self.code_of(graph, project, row, "Inv. Priority")
+        if coded is not None:
+            number, letter, text = coded
+            code = number + (f" {letter.upper()}" if len(letter) > 1 else letter)  # "11 ETC"
+            priority = self.coded(graph, "investment-priority", code, text, "InvestmentPriority")
+            self.add(graph, project, _c("investmentPriority"), priority)
+            broader = _n(f"thematic-objective/{number}")
+            self.add(graph, priority, ox.NamedNode(SKOS + "broader"), broader)
         raw = row.get("Specific Obj")
         if raw is not None:
             text = re.sub(r"\s+", " ", str(raw)).strip()
@@ -481,6 +465,21 @@ class _Mapper:
             self.add(graph, objective, LABEL, ox.Literal(text, language="en"))
             self.add(graph, objective, _c("inProgramme"), _n(f"programme/{programme_slug}"))
             self.add(graph, project, _c("specificObjective"), objective)
+
+    def code_of(
+        self, graph: str, project: ox.NamedNode, row: Row, column: str
+    ) -> tuple[str, str, str] | None:
+        """(number, letter or "etc", text) of a "(1b) text" cell; a cell without its code in
+        brackets is kept as a comment and reported."""
+        raw = row.get(column)
+        if raw is None:
+            return None
+        coded = _CODED.match(str(raw))
+        if coded is None:
+            self.add(graph, project, COMMENT, ox.Literal(f"keep.eu {column}: {raw}"))
+            self.report.unparsed.append(f"{row.where()}: {column} {raw!r} has no (code)")
+            return None
+        return coded.group(1), coded.group(2) or "", coded.group(3)
 
     def coded(self, graph: str, kind: str, code: str, text: str, cls: str) -> ox.NamedNode:
         """A concept keep.eu writes as '(1b) text': pointed at when curated, else minted."""
