@@ -122,3 +122,47 @@ def test_yasgui_runs_a_query_without_leaving_the_host(browser, live_server, tmp_
     assert "clusterkb" in table or "project" in table.lower()
     assert shot(page, tmp_path, "yasgui")[2] > 20
     assert hosts == {live_server.base.split("/")[2]}
+
+
+@pytest.fixture(scope="module")
+def map_server(tmp_path_factory: pytest.TempPathFactory):
+    """A server over a copy of the knowledge base with coordinates for some partner cities
+    (the real data may have none yet) and a few links."""
+    from live_server import start
+    from test_link_pages import links_root
+
+    server = start(root=links_root(tmp_path_factory.mktemp("map")))
+    yield server
+    server.stop()
+
+
+def test_map_page_draws_the_outline_and_the_partner_cities(
+    browser, map_server, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    page.goto(map_server.url("/map?lang=en"))
+    svg = page.locator("svg#chart-map")
+    assert svg.is_visible()
+    assert page.locator("svg#chart-map path.country").count() > 30
+    dots = page.locator("svg#chart-map g.dots circle")
+    assert dots.count() >= 1
+    titles = [dots.nth(i).locator("title").text_content() or "" for i in range(dots.count())]
+    assert any(t.startswith("Patras") for t in titles)
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 500 and box["height"] > 400
+    width, height, colours = shot(page, tmp_path, "map")
+    assert (width, height) == (1200, 900) and colours > 20
+    assert hosts == {map_server.base.split("/")[2]}  # no tiles, no other host
+
+
+def test_organisation_page_shows_its_links(browser, map_server, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(map_server.url("/id/organisation/university-of-patras?lang=en"))
+    section = page.locator("section#links")
+    assert "Wikidata" in section.inner_text() and "0.93" in section.inner_text()
+    link = section.locator("a").first
+    assert link.get_attribute("rel") == "nofollow noopener"
+    section.scroll_into_view_if_needed()
+    assert shot(page, tmp_path, "links")[2] > 10

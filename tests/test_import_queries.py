@@ -53,6 +53,9 @@ EXPECT: dict[str, tuple[str, object]] = {
     ),
     "country-partners": ("names", {"country": "country:BGR"}),
     "label-coverage": ("changes", {}),
+    "partners-by-nuts": ("names", {"nuts": "BG"}),
+    "places": ("names", {"within": "country:BGR"}),
+    "links-coverage": ("changes", {}),
     "conflicts": (
         "none",
         "the generated export shares no project with the curated sources; "

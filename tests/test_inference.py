@@ -20,6 +20,8 @@ from clusterkb.settings import Settings
 from clusterkb.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
+# built-in vocabularies: the values of ckb:linkPredicate name their properties; not data
+BUILT_IN = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2004/02/skos/core#")
 
 
 def to_rdflib(store: EmbeddedStore, graphs: list[str]) -> rdflib.Graph:
@@ -36,6 +38,7 @@ def entailments_agree(store: EmbeddedStore) -> tuple[set, set]:
     data = to_rdflib(store, [g for g in sources if g != ONTOLOGY_GRAPH.value])
     nodes = {x for t in data for x in (t[0], t[2]) if not isinstance(x, rdflib.Literal)}
     nodes -= ontology_terms
+    nodes = {n for n in nodes if not str(n).startswith(BUILT_IN)}
 
     def about_data(t: tuple) -> bool:
         s, p, o = t
@@ -46,6 +49,9 @@ def entailments_agree(store: EmbeddedStore) -> tuple[set, set]:
         return not (p == OWL.sameAs and s == o)
 
     closure = to_rdflib(store, sources)
+    # owl:sameAs links (data/links/) are deliberately not followed (no eq-* rules), so owlrl
+    # reasons over the data without them
+    closure.remove((None, OWL.sameAs, None))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     theirs = {t for t in set(closure) - set(base) if about_data(t)}
     mine = {t for t in to_rdflib(store, [INFERRED_OWL.value]) if about_data(t)}

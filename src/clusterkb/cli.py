@@ -96,22 +96,58 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from .query_pool import QueryPool, QueryTimeout, WorkerFailure
+    from .settings import check_services, service_routes
+    from .tasks import TASKS
+
     settings = _settings(args)
-    library = QueryLibrary(settings.queries_dir)
+    services = check_services(args.service)
+    library = QueryLibrary(settings.queries_dir, services)
     if args.list or not args.name:
-        for q in library:
+        for q in [*library, *library.federated()]:
             params = " ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params)
-            print(f"{q.name:<24} {q.summary}" + (f"  [{params}]" if params else ""))
+            needs = [s for s in q.services if s not in service_routes(services)]
+            print(
+                f"{q.name:<24} {q.summary}"
+                + (f"  [{params}]" if params else "")
+                + (f"  (needs --service {' '.join(needs)})" if needs else "")
+            )
         return 0
     query = library.get(args.name)
-    store = open_knowledge_base(settings, Progress())
-    result = run_query(
-        store,
-        query,
-        _params(args.param),
-        parse_langs(args.lang),
-        include_contacts=args.include_contacts,
-    )
+    if not services:  # the guard refuses any SERVICE: nothing leaves the machine
+        store = open_knowledge_base(settings, Progress())
+        result = run_query(
+            store,
+            query,
+            _params(args.param),
+            parse_langs(args.lang),
+            include_contacts=args.include_contacts,
+        )
+        sys.stdout.write(render(result, args.format))
+        return 0
+    # endpoints allowed: the query runs in a query worker, as the server's do, so a SERVICE
+    # that hangs is stopped after --timeout seconds
+    store = open_knowledge_base(settings, Progress(), in_memory=True)  # forked: in memory
+    pool = QueryPool(store, TASKS, size=1, timeout=args.timeout, network=True)
+    try:
+        result = pool.call(
+            "library_services",
+            settings.queries_dir,
+            args.name,
+            _params(args.param),
+            parse_langs(args.lang),
+            args.include_contacts,
+            services,
+        )
+    except QueryTimeout as exc:
+        raise InputError(
+            f"{exc}: an endpoint it calls did not answer in time",
+            fix="try again, raise --timeout, or check the --service address",
+        ) from exc
+    except WorkerFailure as exc:
+        raise InputError(exc.message) from exc
+    finally:
+        pool.close()
     sys.stdout.write(render(result, args.format))
     return 0
 
@@ -192,11 +228,66 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if result.report.balanced() else 1
 
 
+WIKIDATA_TYPES = ("organisation", "city", "programme", "fund")
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    options = {
+        "--endpoint": args.endpoint,
+        "--types": args.types,
+        "--limit": args.limit,
+        "--cache": args.cache,
+        "--threshold": args.threshold,
+    }
+    if args.target != "wikidata":
+        from .linking.service import run as run_links
+
+        given = [name for name, value in options.items() if value is not None]
+        if given:
+            raise InputError(
+                f"{', '.join(given)}: only for `clusterkb link wikidata`",
+                fix=f"leave them out for `clusterkb link {args.target}`",
+            )
+        reports: list[object] = list(run_links(settings, args.target))
+    else:
+        types = None
+        if args.types is not None:
+            types = [t.strip() for t in args.types.split(",") if t.strip()]
+            unknown = sorted(set(types) - set(WIKIDATA_TYPES))
+            if unknown or not types:
+                raise InputError(
+                    f"--types {args.types!r}: unknown type {', '.join(unknown) or '(none)'}",
+                    fix=f"give a comma-separated list of {', '.join(WIKIDATA_TYPES)}",
+                )
+        try:
+            from .linking import wikidata  # the Wikidata reconciler, imported only when asked
+        except ImportError as exc:
+            raise InputError(
+                f"the Wikidata linker is not available: {exc}",
+                fix="install clusterkb with src/clusterkb/linking/wikidata.py",
+            ) from exc
+        result = wikidata.run(
+            settings,
+            endpoint=args.endpoint,
+            types=types,
+            limit=args.limit,
+            cache_dir=Path(args.cache) if args.cache else None,
+            threshold=args.threshold,
+        )
+        reports = [] if result is None else [result]
+    for report in reports:
+        render_link = getattr(report, "render", None)
+        sys.stdout.write(render_link() if callable(render_link) else f"{report}\n")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .settings import ServerSettings
+    from .settings import ServerSettings, check_services, services_from_env
     from .web.app import serve
 
     settings = _settings(args)
+    services = check_services([*services_from_env(), *args.service])
     progress = Progress()
     store = open_knowledge_base(settings, progress, in_memory=True)
     progress.done()
@@ -210,7 +301,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         burst=args.burst,
         max_body=args.max_body,
         max_url=args.max_url,
+        allowed_services=services,
     )
+    if services:
+        print("clusterkb: queries may call " + ", ".join(services), flush=True)
     print(f"clusterkb: serving http://{server.host}:{server.port}/ (Ctrl-C stops)", flush=True)
     serve(store, settings, server)
     return 0
@@ -254,6 +348,20 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also read the personal-data (contacts) graphs",
     )
+    q.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="URL[=MIRROR]",
+        help="let the query call this SPARQL endpoint (SERVICE <URL>), sent to MIRROR when "
+        "given; repeatable; none by default",
+    )
+    q.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="seconds a query that calls an endpoint may run (with --service)",
+    )
     q.set_defaults(func=cmd_query)
 
     e = sub.add_parser("export", parents=[common], help="write the data in an RDF format or CSV")
@@ -288,6 +396,30 @@ def parser() -> argparse.ArgumentParser:
     )
     i.set_defaults(func=cmd_import)
 
+    lk = sub.add_parser(
+        "link",
+        parents=[common],
+        help="link our things to other datasets; writes data/links/<dataset>.ttl",
+        description="Write the links of one target dataset, with a record of how each was "
+        "found, into data/links/. `all` runs authorities, nuts, geonames and keep (no network); "
+        "wikidata asks an endpoint and is run by name.",
+    )
+    lk.add_argument(
+        "target", choices=["authorities", "nuts", "geonames", "keep", "wikidata", "all"]
+    )
+    lk.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint (wikidata only)")
+    lk.add_argument(
+        "--types",
+        metavar="LIST",
+        help=f"what to link, comma-separated: {','.join(WIKIDATA_TYPES)} (wikidata only)",
+    )
+    lk.add_argument("--limit", type=int, metavar="N", help="at most N things (wikidata only)")
+    lk.add_argument("--cache", metavar="DIR", help="cache of endpoint answers (wikidata only)")
+    lk.add_argument(
+        "--threshold", type=float, metavar="X", help="lowest score to link (wikidata only)"
+    )
+    lk.set_defaults(func=cmd_link)
+
     s = sub.add_parser("serve", parents=[common], help="SPARQL endpoint, linked data, web pages")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -303,6 +435,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--burst", type=int, default=100, help="requests a client may make at once")
     s.add_argument("--max-body", type=int, default=1_000_000, help="bytes of a request body")
     s.add_argument("--max-url", type=int, default=8_192, help="bytes of a request target")
+    s.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="URL[=MIRROR]",
+        help="let queries call this SPARQL endpoint (SERVICE <URL>), sent to MIRROR when given; "
+        "repeatable; also CLUSTERKB_SERVICES (space-separated); none by default",
+    )
     s.set_defaults(func=cmd_serve)
     t = sub.add_parser("tour", parents=[common], help="a short tour of answers")
     t.set_defaults(func=cmd_tour)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from . import media
 from .errors import InputError
 from .namespaces import TURTLE_PREFIXES
-from .sparql_guard import Refused, inspect
+from .sparql_guard import Refused, guard
 from .sparql_results import write_boolean, write_select
 from .store import EmbeddedStore
 
@@ -29,7 +29,7 @@ class Request:
     named_graphs: tuple[str, ...] | None = None
     private: bool = False  # personal data visible (a valid token was given)
     row_cap: int = 10_000
-    allowed_services: tuple[str, ...] = ()
+    allowed_services: tuple[str, ...] = ()  # URL or URL=MIRROR entries (settings.split_service)
     base: str | None = None  # the endpoint's IRI: the base IRI of a query that has none
 
 
@@ -63,7 +63,7 @@ def _choose(
 
 def answer(store: EmbeddedStore, request: Request) -> Answer:
     try:
-        shape = inspect(request.query, request.allowed_services)
+        shape, text = guard(request.query, request.allowed_services)
     except Refused as exc:
         if exc.status == 400:  # no query form found: let the parser say where it went wrong
             store.raw_query(request.query, private=request.private)
@@ -72,7 +72,7 @@ def answer(store: EmbeddedStore, request: Request) -> Answer:
     # a boolean has two standard formats (XML, JSON); CSV/TSV only when neither is acceptable
     preferred = media.RESULTS[:2] if shape.form == "ASK" else ()
     chosen = _choose(request, offers, preferred)  # before running: a 406 costs nothing
-    result = _run(store, request, shape.from_clause)
+    result = _run(store, request, text, shape.from_clause)
     charset = "; charset=utf-8"
     if isinstance(result, ox.QueryBoolean):
         return Answer(chosen.type + charset, write_boolean(bool(result), chosen.name), 1, False)
@@ -100,12 +100,13 @@ def answer(store: EmbeddedStore, request: Request) -> Answer:
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _run(store: EmbeddedStore, request: Request, own_dataset: bool) -> object:
+def _run(store: EmbeddedStore, request: Request, query: str, own_dataset: bool) -> object:
     """The query over the protocol's dataset. Relative IRIs in a query without BASE are resolved
     against the endpoint's IRI (the protocol leaves the base to the service, which "MAY be the
     service endpoint"); that is tried only when the query fails without it, so error positions
     stay those of the text as sent. The base comes from the Host header, so it is used only when
-    it cannot close the IRI and add text the guard never saw."""
+    it cannot close the IRI and add text the guard never saw. `query` is the guarded text (an
+    allowed SERVICE sent to its mirror)."""
 
     def attempt(text: str) -> object:
         return store.raw_query(
@@ -117,12 +118,12 @@ def _run(store: EmbeddedStore, request: Request, own_dataset: bool) -> object:
         )
 
     try:
-        return attempt(request.query)
+        return attempt(query)
     except InputError as first:
         if not request.base or _UNSAFE_IRI.search(request.base):
             raise
         try:
-            return attempt(f"BASE <{request.base}>\n{request.query}")
+            return attempt(f"BASE <{request.base}>\n{query}")
         except InputError:
             raise first from None
 

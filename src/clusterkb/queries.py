@@ -9,13 +9,17 @@ Header lines start with `#+ `:
     #+ example: NAME=VALUE; NAME=VALUE
 Labels are chosen in Python, like Wikidata's label service: the requested languages in order,
 then English, then any; SPARQL cannot express an ordered fallback over a list of languages.
+
+Every library query runs through the SPARQL guard, as the endpoint's queries do: a query that
+calls another endpoint (SERVICE) runs only where that endpoint is allowed (`--service`), and
+until then it is a federated query the library lists apart, not one that runs everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,7 +30,9 @@ from .errors import InputError
 from .labels import pick
 from .namespaces import PREFIXES, RDFS, SKOS
 from .search import search_key
-from .store import EmbeddedStore, SelectResult, Term
+from .settings import service_routes
+from .sparql_guard import Refused, guard, named_services
+from .store import EmbeddedStore, SelectResult, Term, with_bindings
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("string", "text", "integer", "decimal", "date", "iri", "boolean")
@@ -56,6 +62,16 @@ class LibraryQuery:
     @property
     def topic(self) -> str:
         return self.path.parent.name
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The outside endpoints it calls (SERVICE): none for a query of our data alone."""
+        return named_services(self.text)
+
+    def runs_with(self, allowed_services: Collection[str]) -> bool:
+        """Whether every endpoint it calls is on this allowlist (URL or URL=MIRROR entries)."""
+        allowed = service_routes(allowed_services)
+        return all(s in allowed for s in self.services)
 
 
 _PARAM = re.compile(
@@ -128,27 +144,37 @@ def parse_query_file(path: Path) -> LibraryQuery:
 
 
 class QueryLibrary:
-    def __init__(self, folder: Path) -> None:
+    """The queries under a folder (not checks/). `names()` and iteration give those that run
+    here: a federated query whose endpoints are not all in `services` is listed by
+    `federated()` instead, and `get()` finds it (so that running it says how to allow it)."""
+
+    def __init__(self, folder: Path, services: Collection[str] = ()) -> None:
         self.folder = folder
-        self._queries = {
+        self.services = tuple(services)
+        self._all = {
             q.name: q
             for q in (parse_query_file(p) for p in sorted(folder.rglob("*.rq")))
             if "checks" not in q.path.parts
         }
+        self._queries = {n: q for n, q in self._all.items() if q.runs_with(self.services)}
 
     def names(self) -> list[str]:
         return sorted(self._queries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[LibraryQuery]:
         return iter(self._queries[n] for n in self.names())
 
+    def federated(self) -> list[LibraryQuery]:
+        """The queries that need an endpoint this allowlist lacks."""
+        return [q for n, q in sorted(self._all.items()) if n not in self._queries]
+
     def get(self, name_or_path: str) -> LibraryQuery:
-        if name_or_path in self._queries:
-            return self._queries[name_or_path]
+        if name_or_path in self._all:
+            return self._all[name_or_path]
         path = Path(name_or_path)
         if path.suffix == ".rq" and path.is_file():
             return parse_query_file(path)
-        close = [n for n in self.names() if name_or_path in n]
+        close = [n for n in sorted(self._all) if name_or_path in n]
         raise InputError(
             f"no query named {name_or_path!r}",
             fix=("did you mean: " + ", ".join(close))
@@ -269,17 +295,44 @@ def add_labels(
     return SelectResult(variables, result.rows, labelled)
 
 
+def guarded_text(
+    query: LibraryQuery, bindings: Mapping[str, Term], services: Collection[str]
+) -> str:
+    """The text to run: parameters bound, then read by the SPARQL guard (an update or a SERVICE
+    not on the allowlist is Refused, 403) and an allowed SERVICE sent to its mirror."""
+    text = with_bindings(query.text, bindings) if bindings else query.text
+    return guard(text, services)[1]
+
+
+def _guarded(
+    store: EmbeddedStore,
+    query: LibraryQuery,
+    bindings: Mapping[str, Term],
+    services: Collection[str],
+) -> str:
+    try:
+        return guarded_text(query, bindings, services)
+    except Refused as exc:
+        if exc.status == 400:  # no query form found: the parser says where it went wrong
+            store.select(query.text, bindings=bindings, graphs=[])
+        raise
+
+
 def run_query(
     store: EmbeddedStore,
     query: LibraryQuery,
     params: Mapping[str, str] | None = None,
     langs: Sequence[str] = ("en",),
     include_contacts: bool = False,
+    services: Collection[str] = (),
 ) -> SelectResult:
+    """A library query (or .rq file) over our graphs, through the guard; `services` is the
+    allowlist of SERVICE endpoints (URL or URL=MIRROR), empty unless the user gave one."""
     bindings = bind(query, params or {})
     graphs = query_graphs(store, include_contacts)
     try:
-        result = store.select(query.text, bindings=bindings, graphs=graphs)
+        text = _guarded(store, query, bindings, services)
+        result = store.select(text, graphs=graphs)
     except InputError as exc:
         if exc.path == "query":  # name the file, not "query"
             exc.path = query.path

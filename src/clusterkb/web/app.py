@@ -55,7 +55,7 @@ def context_for(store: EmbeddedStore, settings: Settings, server: ServerSettings
         TASKS,
         size=server.workers,
         timeout=server.timeout,
-        network=bool(server.allowed_services),
+        network=bool(server.allowed_services),  # sockets only for an allowlisted SERVICE
     )
     return AppContext(
         settings=settings,
@@ -81,6 +81,7 @@ def create_app(ctx: AppContext) -> Limits:
         Route("/sparql", protocol.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/sparql-editor", pages.sparql_editor),
         Route("/charts", pages.charts_page),
+        Route("/map", pages.map_page),
         Route("/country/{code}", pages.country_page),
         Route(
             "/rdf-graphs",

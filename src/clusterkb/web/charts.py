@@ -7,10 +7,14 @@ markup is built as strings, out of the template engine's reach).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -284,5 +288,105 @@ def timeline(
     svg = _open(key, title, desc, width, height) + parts + ["</svg>"]
     rows = [
         [s.label, f"{s.start[0]}-{s.start[1]:02d}", f"{s.end[0]}-{s.end[1]:02d}"] for s in spans
+    ]
+    return Chart(key, title, desc, Markup("".join(svg)), list(columns), rows)
+
+
+# -- the map ------------------------------------------------------------------------------------
+
+OUTLINE = Path(__file__).parent / "static" / "europe.json"
+SEA, LAND, COAST = "#e3edf7", "#cfd7e0", "#ffffff"
+
+
+@dataclass
+class Place:
+    label: str
+    count: float
+    lat: float | None = None
+    long: float | None = None
+    href: str | None = None
+    group: str = ""  # the country, for the table
+
+
+@cache
+def outline() -> dict[str, Any]:
+    """The shipped outline of Europe (static/europe.json, see europe.NOTICE)."""
+    return dict(json.loads(OUTLINE.read_text(encoding="utf-8")))
+
+
+class Projection:
+    """Equirectangular with its scale true at 50°N (so Europe is not stretched sideways),
+    clipped to the outline's frame: longitude, latitude -> x, y in SVG units."""
+
+    def __init__(self, frame: Sequence[float], width: float) -> None:
+        self.west, self.south, self.east, self.north = frame
+        self.squeeze = math.cos(math.radians(50))
+        self.scale = width / ((self.east - self.west) * self.squeeze)
+        self.width = width
+        self.height = (self.north - self.south) * self.scale
+
+    def __call__(self, long: float, lat: float) -> tuple[float, float]:
+        return (
+            (long - self.west) * self.squeeze * self.scale,
+            (self.north - lat) * self.scale,
+        )
+
+    def inside(self, long: float, lat: float) -> bool:
+        return self.west <= long <= self.east and self.south <= lat <= self.north
+
+
+def europe_map(
+    key: str,
+    title: str,
+    desc: str,
+    places: Sequence[Place],
+    columns: Sequence[str],
+    dot_title: Callable[[Place], str],
+    number: Number = plain,
+    width: int = 720,
+) -> Chart:
+    """Country outlines, and a dot per place with coordinates, its area growing with its count
+    (a <title> each: place and count); every place is a row of the table, drawn or not."""
+    shape = outline()
+    project = Projection(shape["frame"], width)
+    parts = [
+        f'<rect class="sea" x="0" y="0" width="{width}" height="{project.height:.0f}" '
+        f'fill="{SEA}"/>',
+        f'<g class="land" fill="{LAND}" stroke="{COAST}" stroke-width="0.7" '
+        'stroke-linejoin="round">',
+    ]
+    for country in shape["countries"]:
+        rings = []
+        for flat in country["rings"]:
+            points = [project(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+            rings.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+        parts.append(f'<path class="country" data-id="{_e(country["id"])}" d="{"".join(rings)}"/>')
+    parts.append('</g><g class="dots">')
+    drawn = [
+        p
+        for p in places
+        if p.lat is not None and p.long is not None and project.inside(p.long, p.lat)
+    ]
+    most = max((p.count for p in drawn), default=1) or 1
+    for place in sorted(drawn, key=lambda p: -p.count):  # small dots over big ones
+        assert place.lat is not None and place.long is not None
+        x, y = project(place.long, place.lat)
+        r = 3.5 + 8.5 * math.sqrt(place.count / most)
+        body = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" '
+            f'fill-opacity="0.85" stroke="{INK}" stroke-width="0.8">'
+            f"<title>{_e(dot_title(place))}</title></circle>"
+        )
+        parts.append('<g class="dot">' + _linked(place.href, body) + "</g>")
+    parts.append("</g>")
+    svg = _open(key, title, desc, width, project.height) + parts + ["</svg>"]
+    rows = [
+        [
+            p.label,
+            p.group,
+            number(p.count),
+            f"{p.lat:.2f}, {p.long:.2f}" if p.lat is not None and p.long is not None else "—",
+        ]
+        for p in places
     ]
     return Chart(key, title, desc, Markup("".join(svg)), list(columns), rows)

@@ -26,9 +26,12 @@ from .. import media
 from ..describe import Description, Statement
 from ..namespaces import CKB, COUNTRY, DCTERMS, ID, RDFS, SKOS, shorten
 from ..queries import QueryLibrary, bind
+from ..settings import service_routes
+from ..sparql_guard import Refused, inspect
 from ..store import SelectResult, with_bindings
 from . import charts
 from .context import AppContext, run
+from .context import error as plain_error
 
 HERE = Path(__file__).parent
 YASGUI = HERE / "static" / "yasgui" / "yasgui.min.js"
@@ -213,7 +216,7 @@ async def _charts(
     """The charts asked for, from one trip to a worker; a failure leaves the page without them."""
     calls: list[Call] = [(_CHART_QUERIES[k], {}, {}) for k in which]
     results = await run(
-        ctx, "library_many", ctx.settings.queries_dir, calls, data_langs(lang), False
+        ctx, "page_queries", ctx.settings.queries_dir, calls, data_langs(lang), False
     )
     if isinstance(results, Response):
         return []
@@ -445,8 +448,10 @@ async def thing_page(request: Request, iri: str) -> Response:
     ctx: AppContext = request.app.state.ctx
     lang = ui_lang(request)
     private = ctx.private(request)
-    d, kinds = await asyncio.gather(
-        run(ctx, "thing", iri, data_langs(lang), private), run(ctx, "types", iri)
+    d, kinds, found = await asyncio.gather(
+        run(ctx, "thing", iri, data_langs(lang), private),
+        run(ctx, "types", iri),
+        run(ctx, "links", iri, data_langs(lang)),
     )
     if isinstance(d, Response):
         if d.status_code in (400, 404):
@@ -463,6 +468,7 @@ async def thing_page(request: Request, iri: str) -> Response:
         "outgoing": [_statement(s, lang) for s in d.outgoing],
         "incoming": [_statement(s, lang) for s in d.incoming],
         "alternates": alternates,
+        "ext_links": link_rows(found if isinstance(found, list) else [], lang),
         "lang": lang,
     }
     layout = layout_for(kinds if isinstance(kinds, list) else [])
@@ -475,12 +481,17 @@ async def thing_page(request: Request, iri: str) -> Response:
         ("provenance", {"entity": iri}, {}),
     ]
     results = await run(
-        ctx, "library_many", ctx.settings.queries_dir, calls, data_langs(lang), private
+        ctx, "page_queries", ctx.settings.queries_dir, calls, data_langs(lang), private
     )
     if isinstance(results, Response):  # the statements table still says everything
         return render(request, "thing.html", **common)
     named = {name: result for (name, _, _), result in zip(calls, results, strict=True)}
     view = View(iri, d, named, lang)
+    drawn: dict[str, Any] | None = None
+    if layout == "country":  # where its partners are, once some city of it has coordinates
+        points = await run(ctx, "map_points", data_langs(lang), iri)
+        if isinstance(points, list) and any(p["lat"] is not None for p in points):
+            drawn = map_view(points, lang, d.label)
     return render(
         request,
         f"{layout}.html",
@@ -489,7 +500,99 @@ async def thing_page(request: Request, iri: str) -> Response:
         **page.build(view),
         conflicts=cells(named["conflicts"], lang),
         provenance=cells(named["provenance"], lang),
+        map=drawn,
     )
+
+
+def map_view(points: Sequence[Mapping[str, Any]], lang: str, where: str = "") -> dict[str, Any]:
+    """The map_points task's answer as a drawn map (a dot per city with coordinates) and the
+    table of every city, drawn or not, with its partners and coordinates."""
+    t = strings()[lang]
+    number = number_format(lang)
+    places = [
+        charts.Place(
+            label=str(p["label"]),
+            count=float(p["partners"]),
+            lat=p["lat"],
+            long=p["long"],
+            href=href(str(p["city"]), lang),
+            group=str(p["country_label"]),
+        )
+        for p in points
+    ]
+    chart = charts.europe_map(
+        "map",
+        t["map_title"] + (f" — {where}" if where else ""),
+        t["map_desc"],
+        places,
+        [t["city"], t["country"], t["organisations_title"], t["coordinates"]],
+        lambda place: (
+            t["map_dot"].replace("{city}", place.label).replace("{n}", number(place.count))
+        ),
+        number,
+    )
+    rows = [
+        {
+            "city": cell(ox.NamedNode(str(p["city"])), ox.Literal(str(p["label"])), lang),
+            "country": cell(
+                ox.NamedNode(str(p["country"])), ox.Literal(str(p["country_label"])), lang
+            )
+            if p["country"]
+            else cell(None),
+            "partners": number(float(p["partners"])),
+            "coordinates": f"{p['lat']:.2f}, {p['long']:.2f}"
+            if p["lat"] is not None and p["long"] is not None
+            else "",
+        }
+        for p in points
+    ]
+    return {
+        "chart": chart,
+        "rows": rows,
+        "drawn": sum(1 for p in points if p["lat"] is not None and p["long"] is not None),
+    }
+
+
+async def map_page(request: Request) -> Response:
+    """/map: every partner city on an outline of Europe, drawn on the server from our own
+    coordinates (no tiles, nothing from another host), and the same as a table."""
+    ctx: AppContext = request.app.state.ctx
+    lang = ui_lang(request)
+    points = await run(ctx, "map_points", data_langs(lang), None)
+    if isinstance(points, Response):
+        return points
+    return render(request, "map.html", map=map_view(points, lang), lang=lang)
+
+
+def link_rows(found: Sequence[Mapping[str, str]], lang: str) -> list[dict[str, Any]]:
+    """The links task's answer as the Links table shows it: the dataset's name, the target
+    (linked only when it is an http(s) address), the relation, method, score and graph."""
+    t = strings()[lang]
+    rows = []
+    for item in found:
+        target = item["target"]
+        rows.append(
+            {
+                "dataset": t.get("link_kind_" + item["kind"], t["link_kind_other"]),
+                "kind": item["kind"],
+                "target": target,
+                "href": target if target.startswith(("http://", "https://")) else None,
+                "relation": shorten(item["predicate"]),
+                "method": item["method"],
+                "score": _score(item["score"], lang),
+                "graph": shorten(item["graph"]),
+            }
+        )
+    return rows
+
+
+def _score(text: str, lang: str) -> str:
+    """A score the reader's way (0.93 / 0,93), as stated when it is not a number."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{value:.2f}".replace(".", strings()[lang]["decimal_sep"])
 
 
 async def country_page(request: Request) -> Response:
@@ -746,15 +849,19 @@ async def ontology_page(request: Request) -> Response:
 
 
 def library(ctx: AppContext) -> QueryLibrary:
-    return QueryLibrary(ctx.settings.queries_dir)
+    """The library as this server runs it: federated queries only with their endpoints."""
+    return QueryLibrary(ctx.settings.queries_dir, ctx.server.allowed_services)
 
 
 async def queries_page(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     topics: dict[str, list[Any]] = {}
-    for query in library(ctx):
+    here = library(ctx)
+    for query in here:
         topics.setdefault(query.topic, []).append(query)
-    return render(request, "queries.html", queries=list(library(ctx)), topics=topics)
+    return render(
+        request, "queries.html", queries=list(here), topics=topics, federated=here.federated()
+    )
 
 
 _INPUTS = {"integer": "number", "decimal": "number", "date": "date"}
@@ -778,15 +885,21 @@ async def query_page(request: Request) -> Response:
     rows: list[list[Cell]] = []
     error = None
     status = 200
-    if not missing:
+    # a federated query whose endpoint this server does not call is explained, not run
+    allowed = service_routes(ctx.server.allowed_services)
+    blocked = [s for s in query.services if s not in allowed]
+    if blocked and request.query_params.get("format") in ("csv", "json"):
+        return plain_error(403, blocked_message(query.text, ctx.server.allowed_services))
+    if not missing and not blocked:
         result = await run(
             ctx,
-            "library",
+            "library_services",
             ctx.settings.queries_dir,
             query.name,
             values,
             data_langs(lang),
             ctx.private(request),
+            ctx.server.allowed_services,
         )
         if isinstance(result, Response):
             error = bytes(result.body).decode("utf-8", "replace")
@@ -838,6 +951,7 @@ async def query_page(request: Request) -> Response:
         examples=examples,
         asked=bool(values),
         missing=missing,
+        blocked=blocked,
         columns=columns,
         rows=rows,
         error=error,
@@ -846,6 +960,15 @@ async def query_page(request: Request) -> Response:
         editor_href="/sparql-editor?" + urlencode({"example": query.name, "lang": lang}),
         lang=lang,
     )
+
+
+def blocked_message(text: str, allowed: Sequence[str]) -> str:
+    """What the guard says of a query that calls an endpoint not on the allowlist."""
+    try:
+        inspect(text, allowed)
+    except Refused as exc:
+        return str(exc)
+    return "this query calls an endpoint this server does not call"
 
 
 def _query_href(name: str, params: Mapping[str, str], lang: str) -> str:
