@@ -87,3 +87,33 @@ def start(*args: str, root: Path = ROOT, env: dict[str, str] | None = None) -> S
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("clusterkb serve did not answer within 120 s")
+
+
+def oxigraph_server(turtle: str, tmp: Path) -> tuple[str, subprocess.Popen]:
+    """A read-only Oxigraph server (pip `oxigraph`) on 127.0.0.1 holding `turtle`: its query
+    endpoint and process (the caller stops it). Stands in for Wikidata in the tests."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    (tmp / "data.ttl").write_text(turtle, encoding="utf-8")
+    location = tmp / "db"
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(tmp / "data.ttl")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return f"http://127.0.0.1:{port}/query", process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the oxigraph server did not start") from None
+            time.sleep(0.2)

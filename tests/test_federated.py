@@ -15,7 +15,6 @@ import io
 import json
 import shutil
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +30,7 @@ import pytest
 from clusterkb.cli import main
 from clusterkb.settings import check_services, split_service
 from clusterkb.sparql_guard import Refused, guard, inspect, named_services
-from live_server import free_port, knowledge_root, start
+from live_server import knowledge_root, oxigraph_server, start
 
 ROOT = Path(__file__).resolve().parents[1]
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -97,32 +96,7 @@ def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A read-only Oxigraph server with the Wikidata-shaped items: its query endpoint."""
     if OXIGRAPH is None:
         pytest.skip("the oxigraph server is not installed (pip package 'oxigraph', test extra)")
-    tmp = tmp_path_factory.mktemp("mirror")
-    (tmp / "items.ttl").write_text(ITEMS, encoding="utf-8")
-    location = tmp / "db"
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(location), "--file", str(tmp / "items.ttl")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the oxigraph server did not start") from None
-            time.sleep(0.2)
+    endpoint, process = oxigraph_server(ITEMS, tmp_path_factory.mktemp("mirror"))
     yield endpoint
     process.terminate()
     process.wait(timeout=10)

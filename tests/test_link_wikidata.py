@@ -18,7 +18,6 @@ import http.server
 import io
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -41,7 +40,7 @@ from clusterkb.linking.wikidata import (
     run,
 )
 from clusterkb.settings import Settings
-from live_server import free_port, knowledge_root
+from live_server import knowledge_root, oxigraph_server
 
 ROOT = Path(__file__).resolve().parents[1]
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -237,32 +236,9 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A read-only Oxigraph server with the fixture: its query endpoint."""
     if OXIGRAPH is None:
         pytest.skip("the oxigraph server is not installed (pip package 'oxigraph', test extra)")
-    tmp = tmp_path_factory.mktemp("wikidata")
-    (tmp / "fixture.ttl").write_text(FIXTURE, encoding="utf-8")
-    location = tmp / "db"
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(location), "--file", str(tmp / "fixture.ttl")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    endpoint, process = oxigraph_server(FIXTURE, tmp_path_factory.mktemp("wikidata"))
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the oxigraph server did not start") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/query"
+        yield endpoint
     finally:
         process.terminate()
         try:
